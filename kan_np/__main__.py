@@ -1,0 +1,5 @@
+import sys
+
+from kan_np.cli import main
+
+sys.exit(main())

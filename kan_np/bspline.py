@@ -1,0 +1,338 @@
+r"""B-splines: knot grids, the Cox–de Boor basis, its derivative, least-squares fits.
+
+Paper §2.2. Each KAN activation carries a spline
+
+.. math:: \mathrm{spline}(x) = \sum_{m=0}^{M-1} c_m B_{m,k}(x), \qquad M = G + k,
+
+of order k on a grid of G intervals. The G + 1 grid points are extended by k knots on each
+side, with the grid's average spacing (pykan's rule), to t_0 < t_1 < ... < t_{G+2k}.
+
+Cox–de Boor recursion (order 0 on half-open intervals):
+
+.. math::
+    B_{m,0}(x) = [t_m \le x < t_{m+1}]
+
+    B_{m,p}(x) = \frac{x - t_m}{t_{m+p} - t_m} B_{m,p-1}(x)
+               + \frac{t_{m+p+1} - x}{t_{m+p+1} - t_{m+1}} B_{m+1,p-1}(x)
+
+Extrapolation rule: inside [t_k, t_{G+k}] (the grid range) the M values sum to 1; between
+t_0 and t_k, and between t_{G+k} and t_{G+2k}, only part of the basis is present; outside
+[t_0, t_{G+2k}) every basis value is exactly 0, so a KAN edge there is only w_b * b(x).
+
+Local support: B_{m,k} is non-zero only on [t_m, t_{m+k+1}), so at any x at most k + 1
+values are non-zero. `basis` computes only those (the triangular table of size k + 1 on the
+knot span of x) and places them; `basis_reference` runs the full recursion and is the
+readable definition the tests compare against. Shapes: N samples, I inputs (one knot vector
+per input), G intervals, k order, M = G + k basis functions.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+def extend_grid(points, k):
+    r"""Extend G + 1 grid points by k knots on each side with the average spacing.
+
+    h = (p_G - p_0) / G, knots p_0 - k h, ..., p_0 - h, p_0, ..., p_G, p_G + h, ..., p_G + k h.
+
+    Args:
+        points: (I, G+1) increasing grid points, one row per input.
+        k: spline order (number of knots added on each side).
+    Returns:
+        (I, G+2k+1) knot vectors.
+    """
+    points = np.asarray(points, dtype=float)  # (I, G+1)
+    G = points.shape[1] - 1
+    h = (points[:, -1:] - points[:, :1]) / G  # (I, 1)
+    steps = np.arange(1, k + 1)  # (k,)
+    left = points[:, :1] - h * steps[::-1]  # (I, k)
+    right = points[:, -1:] + h * steps  # (I, k)
+    return np.concatenate([left, points, right], axis=1)  # (I, G+2k+1)
+
+
+def make_grid(G, k, grid_range=(-1.0, 1.0), I=1):
+    """Uniform knot vectors: linspace(lo, hi, G+1) extended by k knots on each side.
+
+    Args:
+        G: number of grid intervals (>= 1).
+        k: spline order (>= 0).
+        grid_range: (lo, hi) with lo < hi.
+        I: number of inputs (rows; every row is the same).
+    Returns:
+        (I, G+2k+1) knots.
+    """
+    lo, hi = grid_range
+    points = np.tile(np.linspace(lo, hi, G + 1), (I, 1))  # (I, G+1)
+    return extend_grid(points, k)
+
+
+def basis_reference(x, grid, k):
+    """The full Cox–de Boor recursion over all M basis functions (the readable definition).
+
+    Args:
+        x: (N, I) inputs.
+        grid: (I, G+2k+1) knots.
+        k: spline order.
+    Returns:
+        (N, I, G+k) basis values B_{m,k}(x[n, i]) on the knots of input i.
+    """
+    t = grid[None, :, :]  # (1, I, G+2k+1)
+    x = x[:, :, None]  # (N, I, 1)
+    B = ((x >= t[..., :-1]) & (x < t[..., 1:])).astype(float)  # (N, I, G+2k)  order 0
+    for p in range(1, k + 1):
+        left = (x - t[..., : -(p + 1)]) / (t[..., p:-1] - t[..., : -(p + 1)])
+        right = (t[..., p + 1 :] - x) / (t[..., p + 1 :] - t[..., 1:-p])
+        B = left * B[..., :-1] + right * B[..., 1:]  # (N, I, G+2k-p)
+    return B
+
+
+def find_span(x, grid):
+    """Index s of the knot interval [t_s, t_{s+1}) holding each x; -1 or G+2k outside.
+
+    First guess s as if the knots were evenly spaced (exact for the uniform grids a KAN
+    starts with), then check the guess against the real knots. Only if some x is not in
+    its guessed interval (an adaptive grid) fall back to one binary search per input.
+
+    Args:
+        x: (N, I) inputs.
+        grid: (I, G+2k+1) strictly increasing knots.
+    Returns:
+        (N, I) integer spans.
+    """
+    N, I = x.shape
+    n_knots = grid.shape[1]
+    t0, t_last = grid[:, 0], grid[:, -1]  # (I,)
+    h = (t_last - t0) / (n_knots - 1)  # (I,)  average spacing
+    guess = np.floor((x - t0) / h)  # (N, I)
+    np.clip(guess, -1, n_knots - 1, out=guess)
+    span = guess.astype(np.intp)  # (N, I)
+    inside = (x >= t0) & (x < t_last)  # (N, I)
+    s = np.clip(span, 0, n_knots - 2)  # (N, I)
+    at_s = np.arange(I) * n_knots + s  # (N, I)  flat index of t_s
+    # nudge by one where rounding put x just across a knot
+    span = s - (x < grid.take(at_s)) + (x >= grid.take(at_s + 1))
+    span = np.where(inside, span, np.where(x < t0, -1, n_knots - 1))  # (N, I)
+    s = np.clip(span, 0, n_knots - 2)
+    at_s = np.arange(I) * n_knots + s
+    ok = ~inside | ((x >= grid.take(at_s)) & (x < grid.take(at_s + 1)))  # (N, I)
+    if ok.all():
+        return span
+    span = np.empty((I, N), dtype=np.intp)  # (I, N)
+    xt = x.T  # (I, N)
+    for i in range(I):  # non-uniform knots: one binary search per input
+        span[i] = np.searchsorted(grid[i], xt[i], side="right") - 1
+    return span.T  # (N, I)
+
+
+class LocalBasis(NamedTuple):
+    """The k + 1 basis values that can be non-zero at each x, and where they belong.
+
+    pos: (N, I, k+1) flat positions in an (N, I, M) array (N*I*M marks a basis function
+        that does not exist, left of B_0 or right of B_{M-1}).
+    values: (N, I, k+1) B_{s-k+r,k}(x) for r = 0..k (0 where absent or outside the knots).
+    dvalues: (N, I, k+1) their x-derivatives, or None when not asked for.
+    """
+
+    pos: np.ndarray
+    values: np.ndarray
+    dvalues: np.ndarray | None
+
+
+def local_basis(x, grid, k, derivative=False):
+    r"""The non-zero basis values on each knot span (triangular Cox–de Boor).
+
+    Starting from the single order-0 value B_{s,0} = 1 on [t_s, t_{s+1}), order p builds its
+    p + 1 values from the p values of order p - 1 with the recursion of the module
+    docstring written for the span (de Boor's algorithm for the basis):
+
+    .. math:: \ell_j = x - t_{s+1-j}, \quad r_j = t_{s+j} - x, \quad
+              B_{s-p+r,p} = r_{r+1} \tau_r + \ell_{p-r+1} \tau_{r-1}, \quad
+              \tau_r = B_{s-p+1+r,p-1} / (r_{r+1} + \ell_{p-r})
+
+    The derivative comes from the order k-1 values:
+
+    .. math:: \frac{d}{dx} B_{m,k}(x) = \frac{k}{t_{m+k} - t_m} B_{m,k-1}(x)
+              - \frac{k}{t_{m+k+1} - t_{m+1}} B_{m+1,k-1}(x)
+
+    At a knot, values and derivative are those of the interval on the right (half-open
+    convention); a spline of order k is only C^{k-1} there. Knots are padded by k on each
+    side so every index exists; padded knots only touch basis functions outside 0..M-1,
+    which are marked absent.
+
+    Args:
+        x: (N, I) inputs.
+        grid: (I, G+2k+1) strictly increasing knots.
+        k: spline order.
+        derivative: also return d/dx.
+    Returns:
+        LocalBasis(pos, values, dvalues).
+    """
+    N, I = x.shape
+    pos = np.empty((N, I, k + 1), dtype=np.intp)
+    values = np.empty((N, I, k + 1))
+    dvalues = np.empty((N, I, k + 1)) if derivative else None
+    padded = extend_grid(grid, k) if k > 0 else grid  # (I, G+4k+1); t_s sits at s + k
+    # Work through the rows in blocks of about 2^15 values: small temporaries stay in the
+    # CPU cache, which makes the table about twice as fast on large layers.
+    rows = max(1, 2**15 // I)
+    for lo in range(0, N, rows):
+        block = slice(lo, min(lo + rows, N))
+        _local_block(x[block], grid, padded, k, lo, N, pos[block], values[block], dvalues)
+    return LocalBasis(pos, values, dvalues)
+
+
+def _local_block(x, grid, padded, k, row0, N_total, pos, values, dvalues_all):
+    """`local_basis` on rows row0.. of the batch, writing into pos/values/dvalues."""
+    N, I = x.shape
+    n_knots = grid.shape[1]
+    M = n_knots - 1 - k
+    span = find_span(x, grid)  # (N, I)
+    outside = (span < 0) | (span > n_knots - 2)  # (N, I)
+    s = np.clip(span, 0, n_knots - 2)  # (N, I)
+
+    at_s = np.arange(I) * padded.shape[1] + s + k  # (N, I) flat index of t_s
+    knot = {j: padded.take(at_s + j) for j in range(1 - k, k + 1)}  # t_{s+j}, (N, I) each
+    left = [None] + [x - knot[1 - j] for j in range(1, k + 1)]  # x - t_{s+1-j}
+    right = [None] + [knot[j] - x for j in range(1, k + 1)]  # t_{s+j} - x
+
+    table = [np.ones((N, I))]  # order 0: B_{s,0} = 1
+    taus = []
+    for p in range(1, k + 1):
+        lower, table, taus = table, [], []  # lower: the p values of order p - 1
+        saved = 0.0
+        for r in range(p):
+            tau = lower[r] / (right[r + 1] + left[p - r])
+            table.append(saved + right[r + 1] * tau)
+            saved = left[p - r] * tau
+            taus.append(tau)
+        table.append(saved)
+    values[...] = np.stack(table, axis=-1)  # (N, I, k+1)
+
+    m = s[..., None] + np.arange(-k, 1)  # (N, I, k+1) basis index of each value
+    missing = (m < 0) | (m >= M)  # basis functions that do not exist
+    pos[...] = np.arange(row0 * I * M, (row0 + N) * I * M, M).reshape(N, I, 1) + m
+    pos[missing] = N_total * I * M
+    absent = missing | outside[..., None]
+    values[absent] = 0.0
+
+    if dvalues_all is not None:
+        # in the last order, tau_r = B_{m+1,k-1} / (t_{m+k+1} - t_{m+1}) for m = s-k+r, so
+        # dB_{m,k}/dx = k (tau_{r-1} - tau_r), with tau_{-1} = tau_k = 0
+        dvalues = dvalues_all[row0 : row0 + N]
+        zero = np.zeros((N, I))
+        taus = [zero, *taus, zero] if k > 0 else [zero, zero]
+        dvalues[...] = k * (np.stack(taus[:-1], axis=-1) - np.stack(taus[1:], axis=-1))
+        dvalues[absent] = 0.0  # (N, I, k+1)
+
+
+def to_dense(local, M):
+    """Place local values (N, I, k+1) into a dense (N, I, M) array of zeros."""
+    N, I, _ = local.pos.shape
+    flat = np.zeros(N * I * M + 1)  # one spare slot receives the absent functions
+    flat[local.pos] = local.values
+    return flat[:-1].reshape(N, I, M)
+
+
+def basis(x, grid, k):
+    """B-spline basis values B_{m,k}(x) for every input, using local support.
+
+    Args:
+        x: (N, I) inputs.
+        grid: (I, G+2k+1) knots (strictly increasing rows).
+        k: spline order.
+    Returns:
+        (N, I, G+k) basis values; at most k + 1 non-zero per (n, i).
+    """
+    return to_dense(local_basis(x, grid, k), grid.shape[1] - 1 - k)
+
+
+def basis_dx(x, grid, k):
+    """d/dx of every basis function, (N, I) , (I, G+2k+1) -> (N, I, G+k).
+
+    See `local_basis` for the formula and the convention at knots.
+    """
+    local = local_basis(x, grid, k, derivative=True)
+    return to_dense(local._replace(values=local.dvalues), grid.shape[1] - 1 - k)
+
+
+def evaluate(x, grid, coef, k):
+    r"""Spline values of every edge: s_{n,i,o} = \sum_m c_{i,o,m} B_{m,k}(x_{n,i}).
+
+    Args:
+        x: (N, I) inputs.
+        grid: (I, G+2k+1) knots.
+        coef: (I, O, G+k) coefficients.
+        k: spline order.
+    Returns:
+        (N, I, O) per-edge spline values.
+    """
+    B = basis(x, grid, k)  # (N, I, M)
+    return np.einsum("nim,iom->nio", B, coef)  # (N, I, O)
+
+
+def fit_coef(x, y, grid, k, ridge=0.0):
+    r"""Least-squares coefficients of splines through samples, one fit per input.
+
+    .. math:: c_{i,o} = \arg\min_c \sum_n \Big(\sum_m c_m B_{m,k}(x_{n,i}) - y_{n,i,o}\Big)^2
+              + \lambda \lVert c \rVert^2
+
+    Used by grid update and grid extension (Eq. 2.16). Where samples do not pin down every
+    coefficient (an empty knot interval), the minimum-norm solution is returned (no NaN).
+
+    Args:
+        x: (N, I) sample inputs.
+        y: (N, I, O) target values of every edge at its input.
+        grid: (I, G+2k+1) knots.
+        k: spline order.
+        ridge: lambda >= 0, an optional Tikhonov term.
+    Returns:
+        (I, O, G+k) coefficients.
+    """
+    N, I = x.shape
+    O = y.shape[2]
+    B = basis(x, grid, k)  # (N, I, M)
+    M = B.shape[2]
+    coef = np.empty((I, O, M))
+    for i in range(I):
+        A = B[:, i, :]  # (N, M)
+        rhs = y[:, i, :]  # (N, O)
+        if ridge > 0:
+            A = np.vstack([A, np.sqrt(ridge) * np.eye(M)])  # (N+M, M)
+            rhs = np.vstack([rhs, np.zeros((M, O))])  # (N+M, O)
+        coef[i] = np.linalg.lstsq(A, rhs, rcond=None)[0].T  # (O, M)
+    return coef
+
+
+def grid_from_samples(x, G, grid_eps=0.02):
+    r"""Grid points adapted to samples (§2.4): a mix of sample quantiles and a uniform grid.
+
+    .. math:: p = \epsilon\, p^{uniform} + (1 - \epsilon)\, p^{adaptive}
+
+    p^adaptive are the sorted samples at indices floor(j N / G) for j < G, plus the largest;
+    p^uniform spans [min, max] evenly (pykan's `update_grid_from_samples`).
+
+    Degenerate inputs: a row whose samples are all equal gets NaN points (the caller keeps
+    its old grid); a row whose mixed points would not be strictly increasing (repeated
+    sample values with a small grid_eps) gets the uniform points instead.
+
+    Args:
+        x: (N, I) samples.
+        G: number of intervals.
+        grid_eps: uniform share in [0, 1].
+    Returns:
+        (I, G+1) grid points.
+    """
+    N = x.shape[0]
+    xs = np.sort(x, axis=0)  # (N, I)
+    ids = [int(N / G * j) for j in range(G)] + [N - 1]
+    adaptive = xs[ids].T  # (I, G+1)
+    lo, hi = xs[0], xs[-1]  # (I,)
+    uniform = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, G + 1)  # (I, G+1)
+    points = grid_eps * uniform + (1.0 - grid_eps) * adaptive  # (I, G+1)
+    scale = np.maximum(1.0, np.abs(xs).max(axis=0))  # (I,)
+    constant = (hi - lo) <= 1e-12 * scale  # (I,)
+    not_increasing = np.any(np.diff(points, axis=1) <= 1e-12 * scale[:, None], axis=1)
+    points[not_increasing] = uniform[not_increasing]
+    points[constant] = np.nan
+    return points

@@ -1,0 +1,85 @@
+"""Input checks shared by the public entry points: clear messages for a student's mistakes.
+
+Each check raises ValueError or TypeError saying what was expected and what came.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def as_float_matrix(x, name="x", columns=None, allow_empty=False):
+    """x as a float64 (N, columns) array, or a ValueError/TypeError that says why not."""
+    if isinstance(x, str | bytes) or x is None:
+        raise TypeError(f"{name} must be a 2-D array of numbers, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except Exception as err:  # ragged lists and other oddities
+        raise TypeError(f"{name} must be a 2-D array of numbers: {err}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must hold real numbers, got complex values")
+    if arr.ndim != 2:
+        hint = " (use x.reshape(-1, 1) for a single input variable)" if arr.ndim == 1 else ""
+        raise ValueError(f"{name} must be 2-D (samples, features), got shape {arr.shape}{hint}")
+    if arr.shape[0] == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty: shape {arr.shape}, need at least one row")
+    if columns is not None and arr.shape[1] != columns:
+        raise ValueError(f"{name} has {arr.shape[1]} columns but {columns} were expected")
+    arr = arr.astype(np.float64, copy=False)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        n, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name} has {int(bad.sum())} NaN or infinite values (first at row {n}, column {j})"
+        )
+    return arr
+
+
+def as_int(value, name, minimum):
+    """value as an int >= minimum (bools and floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def as_width(width):
+    """A list of layer widths [n_0, ..., n_L], each an integer >= 1, at least two of them."""
+    if isinstance(width, str | bytes) or not hasattr(width, "__iter__"):
+        raise TypeError(f"width must be a list of integers like [2, 5, 1], got {width!r}")
+    width = list(width)
+    if len(width) < 2:
+        raise ValueError(f"width needs at least an input and an output size, got {width}")
+    return [as_int(w, f"width[{j}]", 1) for j, w in enumerate(width)]
+
+
+def as_range(value, name="grid_range"):
+    """A finite (lo, hi) pair with lo < hi."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair (lo, hi) of numbers, got {value!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with lo < hi, got ({lo}, {hi})")
+    return lo, hi
+
+
+def as_choice(value, name, choices):
+    """value if it is one of choices, else a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def as_nonneg_float(value, name):
+    """A finite float >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value}")
+    return float(value)

@@ -1,0 +1,275 @@
+"""Optimisers on plain NumPy arrays: Adam written out, and L-BFGS through SciPy.
+
+Nothing here knows about KANs. Adam updates a list of parameter arrays in place from a
+list of gradients of the same shapes; `lbfgs` minimises a function of one flat vector
+theta (P,) that returns its loss and analytic gradient. The training loop (`training.py`)
+turns a model into these forms.
+
+Letters: P the number of scalar parameters in the flat vector theta.
+"""
+
+import math
+import numbers
+
+import numpy as np
+import scipy.optimize
+
+
+def adam_update(p, g, m, v, t, lr, beta1, beta2, eps):
+    r"""One Adam step for one parameter array, without touching the inputs.
+
+    .. math::
+        m_t = \beta_1 m + (1 - \beta_1) g, \qquad v_t = \beta_2 v + (1 - \beta_2) g^2,
+
+        \hat m = m_t / (1 - \beta_1^t), \qquad \hat v = v_t / (1 - \beta_2^t),
+
+        p_t = p - \mathrm{lr}\, \hat m / (\sqrt{\hat v} + \epsilon)
+
+    (Kingma & Ba 2015, Algorithm 1; all operations elementwise.)
+
+    Args:
+        p: parameter array, any shape S.
+        g: gradient d loss / d p, shape S.
+        m, v: first and second moment estimates before this step, shape S (zeros at start).
+        t: the number of this step, counting from 1 (the bias corrections need t >= 1).
+        lr, beta1, beta2, eps: step size, moment decay rates, and the guard against 0 / 0.
+
+    Returns:
+        (p_new, m_new, v_new), each a new array of shape S.
+    """
+    shapes = [np.shape(a) for a in (p, g, m, v)]
+    if any(shape != shapes[0] for shape in shapes):
+        raise ValueError(f"adam_update needs p, g, m, v of one shape; got {shapes}")
+    if t < 1:
+        raise ValueError(f"t counts steps from 1 (the bias correction divides by 1 - b^t); got {t}")
+    m_new = beta1 * m + (1.0 - beta1) * g  # S, running mean of g
+    v_new = beta2 * v + (1.0 - beta2) * g * g  # S, running mean of g^2
+    # m and v start at 0, so early on they underestimate; dividing by 1 - b^t undoes that.
+    m_hat = m_new / (1.0 - beta1**t)  # S
+    v_hat = v_new / (1.0 - beta2**t)  # S
+    p_new = p - lr * m_hat / (np.sqrt(v_hat) + eps)  # S
+    return p_new, m_new, v_new
+
+
+class Adam:
+    r"""Adam on a list of parameter arrays, updated in place.
+
+    Per parameter array p with gradient g, at step t = 1, 2, ...:
+
+    .. math::
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad v \leftarrow \beta_2 v + (1 - \beta_2) g^2,
+
+        \hat m = m / (1 - \beta_1^t), \quad \hat v = v / (1 - \beta_2^t), \quad
+        p \leftarrow p - \mathrm{lr}\, \hat m / (\sqrt{\hat v} + \epsilon)
+
+    The arithmetic lives in `adam_update` (one source of truth); `step` writes its result
+    back with ``p[...] = p_new`` so the model's own arrays change and nothing is rebound.
+    At t = 1 the step is lr * g / (|g| + eps), about lr * sign(g) for every entry.
+
+    Args:
+        params: the model's own float arrays (not copies), any shapes.
+        lr: step size, finite and > 0. May be changed between steps (``opt.lr = ...``).
+        betas: (beta1, beta2), each in [0, 1).
+        eps: finite, > 0; keeps 0 / 0 away when a gradient entry has always been 0.
+
+    Attributes:
+        m, v: lists of moment arrays, one per parameter array, same shapes.
+        t: number of steps taken so far.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        if isinstance(params, np.ndarray) or not isinstance(params, list | tuple):
+            raise TypeError(f"params must be a list of numpy arrays; got {type(params).__name__}")
+        if len(params) == 0:
+            raise ValueError("params is an empty list; Adam needs at least one array to update")
+        for i, p in enumerate(params):
+            if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
+                kind = p.dtype if isinstance(p, np.ndarray) else type(p).__name__
+                raise TypeError(
+                    f"params[{i}] must be a float numpy array (updated in place); got {kind}"
+                )
+        _check_positive_finite("lr", lr)
+        _check_positive_finite("eps", eps)
+        if len(betas) != 2 or not all(isinstance(b, numbers.Real) and 0 <= b < 1 for b in betas):
+            raise ValueError(f"betas must be two numbers in [0, 1); got {betas!r}")
+        self.params = list(params)
+        self.lr = float(lr)
+        self.beta1, self.beta2 = float(betas[0]), float(betas[1])
+        self.eps = float(eps)
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.v = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def step(self, grads):
+        """Update every parameter array in place from `grads` (one array per parameter).
+
+        All gradients are checked before any parameter changes, so a bad list (wrong
+        length or shape, NaN or inf) raises ValueError and leaves the model as it was.
+        """
+        if len(grads) != len(self.params):
+            raise ValueError(f"got {len(grads)} gradient arrays for {len(self.params)} parameters")
+        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+            if np.shape(g) != p.shape:
+                raise ValueError(
+                    f"grads[{i}] has shape {np.shape(g)} but params[{i}] has shape {p.shape}"
+                )
+            if not np.all(np.isfinite(g)):
+                raise ValueError(f"grads[{i}] contains NaN or inf; parameters left unchanged")
+        self.t += 1
+        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+            p_new, self.m[i], self.v[i] = adam_update(
+                p, g, self.m[i], self.v[i], self.t, self.lr, self.beta1, self.beta2, self.eps
+            )
+            p[...] = p_new  # write into the model's array; never rebind
+
+
+def _check_positive_finite(name, value):
+    if not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
+
+
+class LbfgsTracker:
+    """What `lbfgs` has seen so far: the best finite point, and whether anything broke.
+
+    `lbfgs` fills it while it runs, so after a KeyboardInterrupt (which `lbfgs` lets
+    propagate) the caller still holds the best parameters found:
+
+        tracker = LbfgsTracker()
+        try:
+            result = lbfgs(fun, theta0, tracker=tracker)
+        except KeyboardInterrupt:
+            theta = tracker.best_theta        # None if no finite loss was ever seen
+
+    Write best_theta back into the model yourself: the model holds whatever trial point
+    fun was last called with.
+
+    Attributes:
+        best_theta: (P,) copy of the point with the lowest finite loss, or None.
+        best_loss: that loss (inf until one is seen).
+        best_grad: (P,) the gradient there, or None.
+        worst_loss: the highest finite loss seen (sets the stand-in for non-finite values).
+        n_evals: number of calls to fun.
+        n_nonfinite: how many of them returned a non-finite loss or gradient.
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        """Forget everything (`lbfgs` calls this when it starts)."""
+        self.best_theta = None
+        self.best_loss = math.inf
+        self.best_grad = None
+        self.worst_loss = -math.inf
+        self.n_evals = 0
+        self.n_nonfinite = 0
+
+    def wrap(self, fun):
+        """Return fun as SciPy should see it: finite values only, every point recorded."""
+
+        def tracked(theta):  # theta (P,)
+            loss, grad = fun(theta)
+            grad = np.asarray(grad, dtype=np.float64)  # (P,)
+            if grad.shape != theta.shape:
+                raise ValueError(
+                    f"fun returned a gradient of shape {grad.shape}; expected {theta.shape}"
+                )
+            loss = float(loss)
+            self.n_evals += 1
+            if not (math.isfinite(loss) and np.all(np.isfinite(grad))):
+                self.n_nonfinite += 1
+                # A finite value worse than every point seen makes the line search back
+                # off. It must stay on the scale of real losses: 1e300 makes the cubic
+                # interpolation pick a step of ~0 and the run stops early (tested).
+                seen_finite = math.isfinite(self.worst_loss)
+                stand_in = 2.0 * abs(self.worst_loss) + 1.0 if seen_finite else 1.0
+                return stand_in, np.zeros_like(grad)  # nothing is known about the slope there
+            self.worst_loss = max(self.worst_loss, loss)
+            if loss < self.best_loss:
+                self.best_loss, self.best_theta, self.best_grad = loss, theta.copy(), grad.copy()
+            return loss, grad
+
+        return tracked
+
+
+def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, tracker=None):
+    r"""Minimise fun(theta) with L-BFGS-B (SciPy) using the analytic gradient.
+
+    L-BFGS keeps the last `history_size` pairs (s, y) = (theta change, gradient change)
+    and uses them to approximate the inverse Hessian H; each iteration moves along
+    d = -H \nabla f and picks the step length by a line search satisfying the Wolfe
+    conditions (Nocedal & Wright, Numerical Optimization, Alg. 7.4-7.5).
+
+    One call = up to `maxiter` SciPy iterations; each iteration costs one or more
+    evaluations of fun (the line search may try several step lengths).
+
+    Relation to pykan: ``fit(opt="LBFGS", steps=S)`` calls torch's LBFGS ``step`` S
+    times, and each torch step runs up to 20 inner iterations (max_iter=20, strong-Wolfe
+    line search, history 10). So pykan's "50 steps" is up to about 1000 L-BFGS
+    iterations; one call here with maxiter=20 corresponds to one pykan step. The
+    training loop decides how many calls make a "step".
+
+    Tolerances: `tol` is passed as both `gtol` (stop when the largest |gradient entry| is
+    <= tol) and `ftol` (stop when (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= tol).
+    The default 0 stops only when an iteration makes no progress at all, like pykan's
+    1e-32 tolerances. KANs can fit smooth targets to losses near 1e-30; SciPy's defaults
+    (gtol 1e-5, ftol 2.2e-9, an absolute decrease once the loss is below 1) would stop
+    them many orders of magnitude earlier.
+
+    Non-finite values: if fun returns NaN or inf (loss or gradient) at a trial point, the
+    tracker reports a finite stand-in (twice the worst finite loss seen, plus 1) with a
+    zero gradient, so the line search shortens the step instead of failing. The result
+    is always the best finite point seen, never a trial point.
+
+    Ctrl-C: a KeyboardInterrupt raised inside fun propagates to the caller; pass a
+    `tracker` to read the best point seen before it (see `LbfgsTracker`).
+
+    Args:
+        fun: theta (P,) -> (loss: float, grad: (P,) array). Must be deterministic (full
+            batch): "best point seen" compares losses across calls.
+        theta0: (P,) starting point (not modified).
+        maxiter: maximum number of L-BFGS iterations in this call, int >= 1.
+        callback: optional callback(theta, loss), called after each iteration with the
+            current iterate; raise StopIteration inside it to stop early.
+        history_size: number of (s, y) pairs kept (SciPy's maxcor), int >= 1.
+        tol: gradient and relative-decrease tolerance, >= 0 (see above).
+        tracker: optional `LbfgsTracker`; reset, then filled while running.
+
+    Returns:
+        scipy.optimize.OptimizeResult with x = best finite theta (P,) (theta0 if none was
+        finite), fun = its loss (nan if none), jac = its gradient, nit, nfev, message,
+        success, and nonfinite = True if fun ever returned a non-finite value.
+    """
+    theta0 = np.array(theta0, dtype=np.float64)  # (P,), a copy: SciPy works on its own
+    if theta0.ndim != 1 or theta0.size == 0:
+        raise ValueError(f"theta0 must be a non-empty 1-D array (P,); got shape {theta0.shape}")
+    for name, value in (("maxiter", maxiter), ("history_size", history_size)):
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1; got {value!r}")
+    if not isinstance(tol, numbers.Real) or not math.isfinite(tol) or tol < 0:
+        raise ValueError(f"tol must be a finite number >= 0; got {tol!r}")
+    if not callable(fun):
+        raise TypeError(f"fun must be callable theta -> (loss, grad); got {type(fun).__name__}")
+    tracker = LbfgsTracker() if tracker is None else tracker
+    tracker.reset()  # "best" must mean best in this call: P may differ from the last one
+
+    scipy_callback = None
+    if callback is not None:
+
+        def scipy_callback(intermediate_result):  # SciPy passes x and fun by this name
+            callback(intermediate_result.x.copy(), float(intermediate_result.fun))
+
+    result = scipy.optimize.minimize(
+        tracker.wrap(fun),
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
+        callback=scipy_callback,
+        options={"maxiter": maxiter, "maxcor": history_size, "gtol": tol, "ftol": tol},
+    )
+    if tracker.best_theta is None:  # not one finite loss: hand back the start unchanged
+        result.x, result.fun, result.jac, result.success = theta0, math.nan, None, False
+    else:
+        result.x, result.fun, result.jac = tracker.best_theta, tracker.best_loss, tracker.best_grad
+    result.nonfinite = tracker.n_nonfinite > 0
+    return result
