@@ -26,9 +26,11 @@ readable definition the tests compare against. Shapes: N samples, I inputs (one 
 per input), G intervals, k order, M = G + k basis functions.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
+from numpy.polynomial import Polynomial
 
 
 def extend_grid(points, k):
@@ -173,29 +175,34 @@ def local_basis(x, grid, k, derivative=False):
     values = np.empty((N, I, k + 1))
     dvalues = np.empty((N, I, k + 1)) if derivative else None
     padded = extend_grid(grid, k) if k > 0 else grid  # (I, G+4k+1); t_s sits at s + k
+    spacing = np.diff(grid, axis=1)  # (I, G+2k)
+    h = spacing[:, 0]  # (I,)
+    uniform = bool(np.all(np.abs(spacing - h[:, None]) <= 1e-9 * h[:, None]))
     # Work through the rows in blocks of about 2^15 values: small temporaries stay in the
     # CPU cache, which makes the table about twice as fast on large layers.
     rows = max(1, 2**15 // I)
     for lo in range(0, N, rows):
         block = slice(lo, min(lo + rows, N))
-        _local_block(x[block], grid, padded, k, lo, N, pos[block], values[block], dvalues)
+        xb = x[block]
+        span = find_span(xb, grid)  # (n, I)
+        s = np.clip(span, 0, grid.shape[1] - 2)  # (n, I)
+        at_s = np.arange(I) * padded.shape[1] + s + k  # (n, I) flat index of t_s
+        d = dvalues[block] if derivative else None
+        if uniform:
+            _uniform_table(xb, padded.take(at_s), h, k, values[block], d)
+        else:
+            _general_table(xb, padded, at_s, k, values[block], d)
+        outside = span != s  # (n, I)
+        _place_block(s, outside, k, grid.shape[1] - 1 - k, lo, N, pos[block], values[block], d)
     return LocalBasis(pos, values, dvalues)
 
 
-def _local_block(x, grid, padded, k, row0, N_total, pos, values, dvalues_all):
-    """`local_basis` on rows row0.. of the batch, writing into pos/values/dvalues."""
+def _general_table(x, padded, at_s, k, values, dvalues):
+    """The triangular Cox–de Boor table on any knots (see `local_basis`), in place."""
     N, I = x.shape
-    n_knots = grid.shape[1]
-    M = n_knots - 1 - k
-    span = find_span(x, grid)  # (N, I)
-    outside = (span < 0) | (span > n_knots - 2)  # (N, I)
-    s = np.clip(span, 0, n_knots - 2)  # (N, I)
-
-    at_s = np.arange(I) * padded.shape[1] + s + k  # (N, I) flat index of t_s
     knot = {j: padded.take(at_s + j) for j in range(1 - k, k + 1)}  # t_{s+j}, (N, I) each
     left = [None] + [x - knot[1 - j] for j in range(1, k + 1)]  # x - t_{s+1-j}
     right = [None] + [knot[j] - x for j in range(1, k + 1)]  # t_{s+j} - x
-
     table = [np.ones((N, I))]  # order 0: B_{s,0} = 1
     taus = []
     for p in range(1, k + 1):
@@ -207,23 +214,74 @@ def _local_block(x, grid, padded, k, row0, N_total, pos, values, dvalues_all):
             saved = left[p - r] * tau
             taus.append(tau)
         table.append(saved)
-    values[...] = np.stack(table, axis=-1)  # (N, I, k+1)
+    for r in range(k + 1):
+        values[..., r] = table[r]
+    if dvalues is not None:
+        # in the last order, tau_r = B_{m+1,k-1} / (t_{m+k+1} - t_{m+1}) for m = s-k+r, so
+        # dB_{m,k}/dx = k (tau_{r-1} - tau_r), with tau_{-1} = tau_k = 0
+        taus = [0.0, *taus, 0.0]
+        for r in range(k + 1):
+            dvalues[..., r] = k * (taus[r] - taus[r + 1])
 
+
+@functools.cache
+def cardinal_polynomials(k):
+    r"""On evenly spaced knots every B-spline piece is one fixed polynomial of the offset.
+
+    With f = (x - t_s) / h in [0, 1), B_{s-k+r,k}(x) = \sum_q C[q, r] f^q. The columns come
+    from running the same triangular recursion on polynomials in f (knots t_j = j, so every
+    denominator of order p equals p). For k = 3, 6 C = [[1, 4, 1, 0], [-3, 0, 3, 0],
+    [3, -6, 3, 0], [-1, 3, -3, 1]], the familiar cubic B-spline pieces.
+
+    Returns:
+        (k+1, k+1) array C.
+    """
+    f = Polynomial([0.0, 1.0])
+    table = [Polynomial([1.0])]
+    for p in range(1, k + 1):
+        lower, table, saved = table, [], Polynomial([0.0])
+        for r in range(p):
+            tau = lower[r] / p
+            table.append(saved + (r + 1 - f) * tau)  # right_{r+1} = r + 1 - f
+            saved = (f + p - r - 1) * tau  # left_{p-r} = f + p - r - 1
+        table.append(saved)
+    C = np.zeros((k + 1, k + 1))
+    for r, piece in enumerate(table):
+        C[: len(piece.coef), r] = piece.coef
+    return C
+
+
+def _uniform_table(x, t_s, h, k, values, dvalues):
+    """Basis values on evenly spaced knots: Horner on the cardinal polynomials, in place."""
+    C = cardinal_polynomials(k)  # (k+1, k+1)
+    f = (x - t_s) / h  # (N, I) offset inside the knot interval, in [0, 1)
+    for r in range(k + 1):
+        out = values[..., r]
+        out[...] = C[k, r]
+        for q in range(k - 1, -1, -1):  # Horner: (...(C_k f + C_{k-1}) f + ...) + C_0
+            out *= f
+            out += C[q, r]
+    if dvalues is not None:  # d/dx = (1/h) d/df
+        for r in range(k + 1):
+            out = dvalues[..., r]
+            out[...] = k * C[k, r] if k > 0 else 0.0
+            for q in range(k - 1, 0, -1):
+                out *= f
+                out += q * C[q, r]
+            out /= h
+
+
+def _place_block(s, outside, k, M, row0, N_total, pos, values, dvalues):
+    """Flat positions of the local values in an (N, I, M) array; zero what is absent."""
+    N, I = s.shape
     m = s[..., None] + np.arange(-k, 1)  # (N, I, k+1) basis index of each value
     missing = (m < 0) | (m >= M)  # basis functions that do not exist
     pos[...] = np.arange(row0 * I * M, (row0 + N) * I * M, M).reshape(N, I, 1) + m
-    pos[missing] = N_total * I * M
+    np.putmask(pos, missing, N_total * I * M)
     absent = missing | outside[..., None]
-    values[absent] = 0.0
-
-    if dvalues_all is not None:
-        # in the last order, tau_r = B_{m+1,k-1} / (t_{m+k+1} - t_{m+1}) for m = s-k+r, so
-        # dB_{m,k}/dx = k (tau_{r-1} - tau_r), with tau_{-1} = tau_k = 0
-        dvalues = dvalues_all[row0 : row0 + N]
-        zero = np.zeros((N, I))
-        taus = [zero, *taus, zero] if k > 0 else [zero, zero]
-        dvalues[...] = k * (np.stack(taus[:-1], axis=-1) - np.stack(taus[1:], axis=-1))
-        dvalues[absent] = 0.0  # (N, I, k+1)
+    np.putmask(values, absent, 0.0)
+    if dvalues is not None:
+        np.putmask(dvalues, absent, 0.0)
 
 
 def to_dense(local, M):

@@ -38,10 +38,15 @@ def dsilu(x):
     return s * (1.0 + x * (1.0 - s))
 
 
-BASE_FUNCTIONS = {
-    "silu": (silu, dsilu),
-    "identity": (lambda x: x, np.ones_like),
-    "zero": (np.zeros_like, np.zeros_like),
+def _silu_pair(x, derivative):
+    s = expit(x)  # computed once for both b and b'
+    return x * s, (s * (1.0 + x * (1.0 - s)) if derivative else None)
+
+
+BASE_FUNCTIONS = {  # name -> (x, derivative?) -> (b(x), b'(x) or None)
+    "silu": _silu_pair,
+    "identity": lambda x, derivative: (x, np.ones_like(x) if derivative else None),
+    "zero": lambda x, derivative: (np.zeros_like(x), np.zeros_like(x) if derivative else None),
 }
 
 
@@ -127,15 +132,15 @@ class KANLayer:
         """
         N, I = x.shape
         k, M, O = self.k, self.coef.shape[2], self.out_dim
-        b, _ = BASE_FUNCTIONS[self.base_fun]
         local = bspline.local_basis(x, self.grid, k, derivative=need_dx)
         B = bspline.to_dense(local, M)  # (N, I, M)
         w_b = self.mask * self.scale_base  # (I, O)
         w_s = self.mask * self.scale_sp  # (I, O)
         W = (w_s[:, :, None] * self.coef).transpose(0, 2, 1).reshape(I * M, O)  # (I*M, O)
-        base = b(x)  # (N, I)
+        base, dbase = BASE_FUNCTIONS[self.base_fun](x, need_dx)  # (N, I) b(x) and b'(x)
         y = B.reshape(N, I * M) @ W + base @ w_b  # (N, O)
-        cache = {"x": x, "local": local, "B": B, "W": W, "base": base, "w_b": w_b, "w_s": w_s}
+        cache = {"x": x, "local": local, "B": B, "W": W, "base": base, "dbase": dbase,
+                 "w_b": w_b, "w_s": w_s}  # fmt: skip
         if want_acts:
             spline = np.einsum("nim,iom->nio", B, self.coef, optimize=True)  # (N, I, O)
             cache["spline"] = spline
@@ -176,7 +181,6 @@ class KANLayer:
         dx = None
         if need_dx:
             local = cache["local"]
-            _, db = BASE_FUNCTIONS[self.base_fun]
             dB_side = (dy @ W.T).reshape(N, I, M)  # (N, I, M)  sum_o dy_o w_s c_{i,o,m}
             dbase_side = dy @ w_b.T  # (N, I)        sum_o dy_o w_b_{i,o}
             if dacts is not None:
@@ -184,7 +188,7 @@ class KANLayer:
                 dbase_side += np.einsum("nio,io->ni", dacts, w_b)
             # chain rule through the basis: only the k+1 local derivatives are non-zero
             picked = np.take(dB_side.reshape(-1), local.pos, mode="clip")  # (N, I, k+1)
-            dx = np.einsum("nir,nir->ni", picked, local.dvalues) + db(x) * dbase_side
+            dx = np.einsum("nir,nir->ni", picked, local.dvalues) + cache["dbase"] * dbase_side
         if self.symbolic:
             dx_sym = symbolic_edges.backward(self, dy, cache, dacts, grads["affine"])
             if need_dx:

@@ -243,3 +243,52 @@ class KAN:
         from kan_np import training
 
         return training.fit(self, dataset, **options)
+
+    def node_scores(self, x=None, method="paper"):
+        """Importance of every node; see `kan_np.pruning.node_scores`."""
+        from kan_np import pruning
+
+        return pruning.node_scores(self, x=x, method=method)
+
+    def prune(self, threshold=1e-2, x=None, method="paper", **options):
+        """A new, smaller KAN without unimportant nodes; see `kan_np.pruning.prune`."""
+        from kan_np import pruning
+
+        return pruning.prune(self, threshold=threshold, x=x, method=method, **options)
+
+    def plot(self, x=None, beta=3, in_vars=None, out_vars=None, title=None, **options):
+        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`."""
+        from kan_np import plotting
+
+        return plotting.plot(self, x=x, beta=beta, in_vars=in_vars, out_vars=out_vars,
+                             title=title, **options)  # fmt: skip
+
+    def suggest_symbolic(self, l, i, j, **options):
+        """Rank candidate formulas for edge (l, i, j); see `kan_np.symbolic.suggest_symbolic`."""
+        from kan_np import symbolic
+
+        return symbolic.suggest_symbolic(self, l, i, j, **options)
+
+    def fix_symbolic(self, l, i, j, name, x=None, **options):
+        """Snap edge (l, i, j) to a library function; see `kan_np.symbolic.fix_symbolic`."""
+        from kan_np import symbolic
+
+        return symbolic.fix_symbolic(self, l, i, j, name, x=x, **options)
+
+    def unfix_symbolic(self, l, i, j):
+        """Make edge (l, i, j) numeric again; see `kan_np.symbolic.unfix_symbolic`."""
+        from kan_np import symbolic
+
+        return symbolic.unfix_symbolic(self, l, i, j)
+
+    def auto_symbolic(self, lib=None, x=None, **options):
+        """Snap every numeric edge to its best candidate; see `kan_np.symbolic.auto_symbolic`."""
+        from kan_np import symbolic
+
+        return symbolic.auto_symbolic(self, lib=lib, x=x, **options)
+
+    def symbolic_formula(self, var_names=None, digits=4):
+        """The outputs as sympy expressions; see `kan_np.symbolic.symbolic_formula`."""
+        from kan_np import symbolic
+
+        return symbolic.symbolic_formula(self, var_names=var_names, digits=digits)
