@@ -1,0 +1,111 @@
+"""Checker for exercise 03.1 (tutorials/exercises/ex03_layer_forward.py): the layer forward.
+
+Plain `pytest` tests the reference below (a kan_np.KANLayer holding the given arrays);
+`KAN_NP_EXERCISES=student pytest -m ex03_1 tests/exercises` tests the student's
+`layer_forward`. Expected values are computed edge by edge with SciPy's B-splines and the
+sigmoid from scipy.special, independently of kan_np's basis and matrix product.
+"""
+
+import numpy as np
+import pytest
+from scipy.interpolate import BSpline
+from scipy.special import expit
+
+from kan_np import KANLayer, bspline
+
+pytestmark = pytest.mark.ex03_1
+READ = "tutorials/03_activation.md"
+
+
+def layer_forward(x, grid, coef, scale_base, scale_sp, mask, k):
+    """Reference: the output (N, O) of a KANLayer whose arrays are the given ones."""
+    I, O, M = coef.shape
+    layer = KANLayer(I, O, grid=M - k, k=k)
+    layer.grid, layer.coef = np.array(grid, dtype=float), np.array(coef, dtype=float)
+    layer.scale_base, layer.scale_sp = np.array(scale_base, float), np.array(scale_sp, float)
+    layer.mask = np.array(mask, dtype=float)
+    return layer.forward(x, need_dx=False)[0]
+
+
+@pytest.fixture
+def forward(exercise):
+    return exercise("ex03_layer_forward", layer_forward)
+
+
+def edge_by_edge(x, grid, coef, scale_base, scale_sp, mask, k):
+    """sum_i mask (w_b silu(x) + w_s sum_m c_m B_m(x)), one edge at a time, with SciPy."""
+    N, I = x.shape
+    O, M = coef.shape[1:]
+    y = np.zeros((N, O))
+    for i in range(I):
+        B = np.stack([np.nan_to_num(BSpline.basis_element(grid[i, m : m + k + 2],
+                                                          extrapolate=False)(x[:, i]))
+                      for m in range(M)], axis=-1)  # (N, M), 0 outside each support  # fmt: skip
+        for o in range(O):
+            phi = scale_base[i, o] * x[:, i] * expit(x[:, i]) + scale_sp[i, o] * B @ coef[i, o]
+            y[:, o] += mask[i, o] * phi
+    return y
+
+
+def random_layer(I, O, G, k, seed, uneven=False):
+    """Arrays of a layer with visible splines, and inputs inside and outside its grid."""
+    rng = np.random.default_rng(seed)
+    if uneven:
+        steps = rng.uniform(0.2, 0.6, size=(I, G))  # (I, G)
+        points = np.concatenate([np.zeros((I, 1)), np.cumsum(steps, axis=1)], axis=1) - 1.0
+        grid = bspline.extend_grid(points, k)  # (I, G+2k+1)
+    else:
+        grid = bspline.make_grid(G, k, I=I)
+    arrays = {
+        "grid": grid,
+        "coef": rng.normal(0.0, 1.0, (I, O, G + k)),
+        "scale_base": rng.uniform(-1.0, 1.0, (I, O)),
+        "scale_sp": rng.uniform(0.5, 1.5, (I, O)),
+        "mask": np.ones((I, O)),
+        "k": k,
+    }
+    lo, hi = grid[:, 0] - 0.5, grid[:, -1] + 0.5  # (I,)
+    x = lo + (hi - lo) * rng.random((50, I))  # (N, I)
+    return x, arrays
+
+
+def test_output_has_shape_N_O(forward):
+    x, arrays = random_layer(3, 2, 5, 3, seed=0)
+    y = forward(x, **arrays)
+    assert isinstance(y, np.ndarray) and y.shape == (50, 2), (
+        f"layer_forward(x (50, 3), ...) for 3 inputs and 2 outputs must return (N, O) = "
+        f"(50, 2), got {getattr(y, 'shape', type(y).__name__)}; sum the edges over the inputs"
+    )
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_matches_edge_by_edge_evaluation(forward, assert_close, k):
+    x, arrays = random_layer(3, 4, 5, k, seed=k)
+    assert_close(forward(x, **arrays), edge_by_edge(x, **arrays), f"y (k={k})", read=READ)
+
+
+def test_uneven_knots_one_row_per_input(forward, assert_close):
+    x, arrays = random_layer(3, 2, 4, 3, seed=7, uneven=True)
+    assert_close(forward(x, **arrays), edge_by_edge(x, **arrays), "y (uneven knots)",
+                 read=READ + " (each input has its own row of knots)")  # fmt: skip
+
+
+def test_masked_edges_contribute_nothing(forward, assert_close):
+    x, arrays = random_layer(2, 3, 5, 3, seed=11)
+    arrays["mask"][0, 1] = 0.0
+    arrays["mask"][1, 2] = 0.0
+    y = forward(x, **arrays)
+    assert_close(y, edge_by_edge(x, **arrays), "y with masked edges", read=READ + ", 'Masks'")
+    arrays["coef"][0, 1] += 10.0  # a removed edge's parameters must not matter
+    arrays["scale_base"][1, 2] += 10.0
+    assert_close(forward(x, **arrays), y, "y after changing only masked edges' parameters",
+                 read=READ + ", 'Masks'")  # fmt: skip
+
+
+def test_outside_the_knots_only_the_base_branch_is_left(forward, assert_close):
+    _, arrays = random_layer(2, 3, 5, 3, seed=13)
+    x = np.array([[-4.0, 3.0], [5.0, -3.5]])  # beyond t_0 = -2.2 and t_last = 2.2
+    base = x * expit(x)  # (N, I)
+    assert_close(forward(x, **arrays), base @ (arrays["mask"] * arrays["scale_base"]),
+                 "y outside the knots (the spline part is 0 there)",
+                 read="tutorials/02_bsplines.md, 'the extrapolation rule'")  # fmt: skip

@@ -1,0 +1,139 @@
+"""Checker for exercise 04.1 (tutorials/exercises/ex04_layer_backward.py): the layer backward.
+
+Plain `pytest` tests the reference below (KANLayer.forward then KANLayer.backward);
+`KAN_NP_EXERCISES=student pytest -m ex04_1 tests/exercises` tests the student's
+`layer_backward`. Every gradient is compared with centred differences (kan_np.gradcheck) of
+the scalar sum(dy * y), y the layer's forward pass, at samples kept away from the knots
+(where a spline's derivative may jump; see chapter 04). Expected order: relative error
+<= 1e-7 in float64 with h = 1e-5 (about 1e-10 is typical).
+"""
+
+import numpy as np
+import pytest
+
+from kan_np import KANLayer, bspline, gradcheck
+
+pytestmark = pytest.mark.ex04_1
+READ = "tutorials/04_backprop.md, 'The derivatives of one layer'"
+NAMES = ("dx", "dcoef", "dscale_base", "dscale_sp")
+
+
+def make_layer(grid, coef, scale_base, scale_sp, mask, k):
+    """A KANLayer whose arrays ARE the given ones (no copies: perturbing them moves it)."""
+    I, O, M = coef.shape
+    layer = KANLayer(I, O, grid=M - k, k=k)
+    layer.grid, layer.coef, layer.scale_base, layer.scale_sp, layer.mask = (
+        grid, coef, scale_base, scale_sp, mask)  # fmt: skip
+    return layer
+
+
+def layer_backward(dy, x, grid, coef, scale_base, scale_sp, mask, k):
+    """Reference: KANLayer.backward after KANLayer.forward on the given arrays."""
+    layer = make_layer(grid, coef, scale_base, scale_sp, mask, k)
+    _, cache = layer.forward(x)
+    dx, grads = layer.backward(dy, cache)
+    return dx, grads["coef"], grads["scale_base"], grads["scale_sp"]
+
+
+@pytest.fixture
+def backward(exercise):
+    return exercise("ex04_layer_backward", layer_backward)
+
+
+def problem(I, O, G, k, seed, uneven=False, N=12):
+    """Random layer arrays, inputs at least 0.02 from every knot, and an upstream dy."""
+    rng = np.random.default_rng(seed)
+    if uneven:
+        steps = rng.uniform(0.25, 0.6, size=(I, G))  # (I, G)
+        points = np.concatenate([np.zeros((I, 1)), np.cumsum(steps, axis=1)], axis=1) - 1.0
+        grid = bspline.extend_grid(points, k)  # (I, G+2k+1)
+    else:
+        grid = bspline.make_grid(G, k, I=I)
+    arrays = {
+        "grid": grid,
+        "coef": rng.normal(0.0, 1.0, (I, O, G + k)),
+        "scale_base": rng.uniform(-1.0, 1.0, (I, O)),
+        "scale_sp": rng.uniform(0.5, 1.5, (I, O)),
+        "mask": np.ones((I, O)),
+        "k": k,
+    }
+    lo, hi = grid[:, 0] - 0.3, grid[:, -1] + 0.3  # (I,)
+    x = lo + (hi - lo) * rng.random((4 * N, I))  # (4N, I) candidates
+    gap = np.min(np.abs(x[:, :, None] - grid[None]), axis=2).min(axis=1)  # (4N,)
+    x = x[gap > 0.02][:N]  # (N, I)  away from the knots
+    assert x.shape == (N, I)
+    dy = rng.normal(size=(N, O))  # (N, O)
+    return dy, x, arrays
+
+
+def numeric_gradients(dy, x, arrays):
+    """Centred differences of sum(dy * y) with respect to x and each parameter array."""
+    layer = make_layer(**arrays)
+    g = lambda: float(np.sum(dy * layer.forward(x, need_dx=False)[0]))  # noqa: E731
+    return {
+        "dx": gradcheck.numerical_gradient(g, x),
+        "dcoef": gradcheck.numerical_gradient(g, arrays["coef"]),
+        "dscale_base": gradcheck.numerical_gradient(g, arrays["scale_base"]),
+        "dscale_sp": gradcheck.numerical_gradient(g, arrays["scale_sp"]),
+    }
+
+
+def call(backward, dy, x, arrays):
+    """backward on copies, so a function that writes into its inputs cannot fool the check."""
+    copies = {name: a.copy() if isinstance(a, np.ndarray) else a for name, a in arrays.items()}
+    return backward(dy.copy(), x.copy(), **copies)
+
+
+def check_gradients(got, dy, x, arrays, label):
+    """Fail with the worst entry unless every gradient matches centred differences."""
+    if not (isinstance(got, tuple | list) and len(got) == 4):
+        pytest.fail("layer_backward must return a tuple (dx, dcoef, dscale_base, dscale_sp), "
+                    f"got {type(got).__name__}", pytrace=False)  # fmt: skip
+    expected = numeric_gradients(dy, x, arrays)
+    for name, analytic in zip(NAMES, got, strict=True):
+        numeric = expected[name]
+        shape = getattr(analytic, "shape", None)
+        if shape != numeric.shape:
+            pytest.fail(f"{name} ({label}) has shape {shape}, expected {numeric.shape}: "
+                        "d<name> has the shape of <name>", pytrace=False)  # fmt: skip
+        err = gradcheck.relative_error(analytic, numeric)
+        if not err <= 1e-7:
+            pytest.fail(f"{name} ({label}): relative error {err:.1e} against centred "
+                        f"differences (expected <= 1e-7); "
+                        f"{gradcheck.worst_entry(analytic, numeric)}; read {READ}",
+                        pytrace=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_gradients_match_centred_differences(backward, k):
+    dy, x, arrays = problem(2, 3, 4, k, seed=k)
+    got = call(backward, dy, x, arrays)
+    check_gradients(got, dy, x, arrays, f"k={k}")
+
+
+def test_gradients_on_uneven_knots(backward):
+    dy, x, arrays = problem(3, 2, 5, 3, seed=21, uneven=True)
+    got = call(backward, dy, x, arrays)
+    check_gradients(got, dy, x, arrays, "uneven knots, one row per input")
+
+
+def test_masked_edges_get_zero_gradients(backward):
+    dy, x, arrays = problem(2, 3, 4, 3, seed=5)
+    arrays["mask"][1, 0] = 0.0
+    got = call(backward, dy, x, arrays)
+    check_gradients(got, dy, x, arrays, "with a masked edge")
+    _, dcoef, dscale_base, dscale_sp = got
+    for name, grad in (("dcoef", dcoef[1, 0]), ("dscale_base", dscale_base[1, 0]),
+                       ("dscale_sp", dscale_sp[1, 0])):  # fmt: skip
+        if not np.all(grad == 0.0):
+            pytest.fail(f"{name}[1, 0] must be 0 for the removed edge 1 -> 0 (mask 0), got "
+                        f"{grad}: multiply by the mask (read tutorials/03_activation.md, "
+                        "'Masks')", pytrace=False)  # fmt: skip
+
+
+def test_outside_the_knots_dx_is_the_base_slope(backward):
+    dy, _, arrays = problem(2, 2, 4, 3, seed=9)
+    x = np.array([[-4.0, 3.5], [5.0, -3.0]])  # beyond every knot
+    got = call(backward, dy[:2], x, arrays)
+    check_gradients(got, dy[:2], x, arrays, "inputs outside the knots")
+    assert np.all(got[1] == 0.0), "dcoef must be 0 when every input is outside the knots"
