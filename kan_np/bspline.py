@@ -106,7 +106,8 @@ def find_span(x, grid):
     n_knots = grid.shape[1]
     t0, t_last = grid[:, 0], grid[:, -1]  # (I,)
     h = (t_last - t0) / (n_knots - 1)  # (I,)  average spacing
-    guess = np.floor((x - t0) / h)  # (N, I)
+    with np.errstate(over="ignore"):  # a huge x overflows to +-inf, which clip handles
+        guess = np.floor((x - t0) / h)  # (N, I)
     np.clip(guess, -1, n_knots - 1, out=guess)
     span = guess.astype(np.intp)  # (N, I)
     inside = (x >= t0) & (x < t_last)  # (N, I)
@@ -188,6 +189,8 @@ def local_basis(x, grid, k, derivative=False):
         s = np.clip(span, 0, grid.shape[1] - 2)  # (n, I)
         at_s = np.arange(I) * padded.shape[1] + s + k  # (n, I) flat index of t_s
         d = dvalues[block] if derivative else None
+        # values outside the knots are zeroed below; clipping keeps their arithmetic finite
+        xb = np.clip(xb, grid[:, 0], grid[:, -1])
         if uniform:
             _uniform_table(xb, padded.take(at_s), h, k, values[block], d)
         else:

@@ -83,3 +83,13 @@ def as_nonneg_float(value, name):
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be finite and >= 0, got {value}")
     return float(value)
+
+
+def finite_output(y, what="the model output"):
+    """y itself, or a ValueError when it overflowed (inputs too large for float64)."""
+    if not np.all(np.isfinite(y)):
+        raise ValueError(
+            f"{what} is not finite: the inputs are too large for float64 arithmetic "
+            "(values near 1e300 overflow); rescale the data"
+        )
+    return y

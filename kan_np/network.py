@@ -42,6 +42,7 @@ class KAN:
         grid_range = checks.as_range(grid_range)
         checks.as_choice(init, "init", ("pykan", "paper"))
         noise_scale = checks.as_nonneg_float(noise_scale, "noise_scale")
+        seed = checks.as_int(seed, "seed", 0)
         rng = np.random.default_rng(seed)
         self.layers = [
             KANLayer(width[l], width[l + 1], grid, k, grid_range, base_fun, init, noise_scale, rng)
@@ -77,7 +78,7 @@ class KAN:
         x = self.check_input(x)
         for layer in self.layers:
             x, _ = layer.forward(x, need_dx=False)
-        return x
+        return checks.finite_output(x)
 
     __call__ = forward
 
@@ -128,7 +129,9 @@ class KAN:
         if y.shape[0] != x.shape[0]:
             raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
         lamb = checks.as_nonneg_float(lamb, "lamb")
-        return self._loss_and_grad(x, y, lamb, reg_metric, **reg_options)
+        loss, grads = self._loss_and_grad(x, y, lamb, reg_metric, **reg_options)
+        checks.finite_output(np.array([loss]), "the loss")
+        return loss, grads
 
     def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
         """`loss_and_grad` without the input checks (the training loop checks once)."""

@@ -1,0 +1,191 @@
+r"""Node and edge scores, and pruning a KAN to a smaller one (paper §2.5.3).
+
+**Paper rule** (``method="paper"``, the default). With A_{l,i,o} = |\phi_{l,i,o}|_1 (the
+mean |phi| over the samples, see `regularization.edge_l1`), hidden node i of node layer l
+(inputs are node layer 0) has
+
+.. math:: I_{l,i} = \max_k A_{l-1,k,i}, \qquad O_{l,i} = \max_j A_{l,i,j},
+
+and is kept only if both exceed \theta = 10^{-2}. Its node score is min(I, O), so "score >
+threshold" is exactly that rule; inputs score O (they have no incoming edges), outputs I.
+
+**Attribution** (``method="attribution"``, pykan 0.2's `attribute`). Start at the outputs
+with S = identity (row q per final output); going back through layer l,
+
+.. math:: E_{q,i,o} = S_{q,o}\,
+          \frac{\mathrm{std}_n(\phi_{i,o})}{\mathrm{std}_n(x_{l+1,o}) + 10^{-4}},
+          \qquad S_{q,i} = \sum_o E_{q,i,o},
+
+(std with ddof = 1, x_{l+1,o} = \sum_i \phi_{i,o}, the node's value). Node scores are
+mean_q S, edge scores mean_q E. pykan's thresholds: 1e-2 for nodes, 3e-2 for edges.
+
+Scores are computed on x, or on the training inputs of the model's last `fit` when x is
+None (`KAN.data_or_train_input`).
+"""
+
+import numpy as np
+
+from kan_np import checks
+from kan_np.regularization import edge_l1
+
+METHODS = ("paper", "attribution")
+ATTRIBUTION_EPS = 1e-4  # pykan's std(node) + 1e-4
+EDGE_ARRAYS = ("coef", "scale_base", "scale_sp", "mask", "affine")  # (I, O, ...)
+INPUT_ARRAYS = ("grid",)  # (I, ...)
+
+
+def _attribution(model, x):
+    """pykan's backward attribution: (edge scores list of L (I, O), node scores list L+1)."""
+    if x.shape[0] < 2:
+        raise ValueError(f"attribution scores need at least 2 samples (a std), got {x.shape[0]}")
+    _, inputs, caches = model.forward_all(x, need_dx=False, want_acts=True)
+    S = np.eye(model.width[-1])  # (Q, O_last)  one row per final output q
+    edge, node = [], [S.mean(axis=0)]
+    for l in reversed(range(len(model.layers))):
+        acts = caches[l]["acts"]  # (N, I, O)
+        edge_std = np.std(acts, axis=0, ddof=1)  # (I, O)
+        node_std = np.std(acts.sum(axis=1), axis=0, ddof=1)  # (O,)
+        E = S[:, None, :] * edge_std / (node_std + ATTRIBUTION_EPS)  # (Q, I, O)
+        S = E.sum(axis=2)  # (Q, I)
+        edge.insert(0, E.mean(axis=0))
+        node.insert(0, S.mean(axis=0))
+    return edge, node
+
+
+def edge_scores(model, x=None, method="paper"):
+    """Per-edge scores, a list of L arrays (I_l, O_l).
+
+    "paper": A = |phi|_1, the mean |phi| over the samples; "attribution": pykan's mean_q E.
+    x defaults to the training inputs of the last fit.
+    """
+    checks.as_choice(method, "method", METHODS)
+    x = model.data_or_train_input(x)
+    if method == "attribution":
+        return _attribution(model, x)[0]
+    return [edge_l1(a) for a in model.activations(x)]
+
+
+def incoming_outgoing(edge):
+    """I and O scores of every node layer from edge scores (list of L arrays (I, O)).
+
+    Returns:
+        incoming, outgoing: lists of L+1 arrays (n_l,); incoming[0] and outgoing[L] are None
+        (inputs have no incoming edges, outputs no outgoing ones).
+    """
+    incoming = [None] + [A.max(axis=0) for A in edge]  # max over the inputs k of each node
+    outgoing = [A.max(axis=1) for A in edge] + [None]  # max over the outputs j
+    return incoming, outgoing
+
+
+def node_scores(model, x=None, method="paper"):
+    """Node scores, a list of L+1 arrays (n_l,), inputs first (module docstring).
+
+    "paper": min(incoming, outgoing) for hidden nodes, outgoing for inputs, incoming for
+    outputs; "attribution": pykan's mean_q S. x defaults to the training inputs of the
+    last fit.
+    """
+    checks.as_choice(method, "method", METHODS)
+    x = model.data_or_train_input(x)
+    if method == "attribution":
+        return _attribution(model, x)[1]
+    return paper_node_scores(edge_scores(model, x))
+
+
+def paper_node_scores(edge):
+    """The paper's node scores from edge scores A (list of L arrays (I, O)): L+1 arrays.
+
+    min(I, O) for hidden nodes, O for inputs, I for outputs (module docstring).
+    """
+    incoming, outgoing = incoming_outgoing(edge)
+    scores = [outgoing[0]]
+    scores += [np.minimum(i, o) for i, o in zip(incoming[1:-1], outgoing[1:-1], strict=True)]
+    return scores + [incoming[-1]]
+
+
+def nodes_to_keep(model, threshold=1e-2, x=None, method="paper", prune_inputs=False):
+    """Indices of the nodes `prune` keeps: a list of L+1 int arrays, inputs first.
+
+    A hidden node is kept if its score exceeds threshold; when none of a layer's nodes
+    does, the best-scoring one is kept anyway, so the network stays connected (a KAN layer
+    needs at least one node). Outputs are always kept; inputs too unless prune_inputs, and
+    then also at least one.
+    """
+    threshold = checks.as_nonneg_float(threshold, "threshold")
+    scores = node_scores(model, x, method)
+    keep = []
+    for l, s in enumerate(scores):
+        if l == len(scores) - 1 or (l == 0 and not prune_inputs):
+            keep.append(np.arange(s.size))
+            continue
+        kept = np.flatnonzero(s > threshold)
+        keep.append(kept if kept.size else np.array([int(np.argmax(s))]))
+    return keep
+
+
+def _sliced_layer(layer, rows, cols):
+    """A copy of layer restricted to inputs `rows` and outputs `cols` (int arrays)."""
+    known = set(EDGE_ARRAYS) | set(INPUT_ARRAYS)
+    others = [k for k, v in vars(layer).items() if isinstance(v, np.ndarray) and k not in known]
+    if others:  # a per-node array we do not know how to slice: fail loudly, not silently
+        raise RuntimeError(f"pruning does not know how to slice layer arrays {others}")
+    new = layer.copy()
+    for name in EDGE_ARRAYS:
+        setattr(new, name, getattr(layer, name)[np.ix_(rows, cols)].copy())  # (I', O', ...)
+    for name in INPUT_ARRAYS:
+        setattr(new, name, getattr(layer, name)[rows].copy())  # (I', ...)
+    new_row = {int(old): j for j, old in enumerate(rows)}
+    new_col = {int(old): j for j, old in enumerate(cols)}
+    new.symbolic = {(new_row[i], new_col[o]): name for (i, o), name in layer.symbolic.items()
+                    if i in new_row and o in new_col}  # fmt: skip
+    return new
+
+
+def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False,
+          edge_threshold=None):  # fmt: skip
+    """A NEW, smaller KAN without the nodes whose score is not above threshold.
+
+    Removing node j of node layer l deletes column j of layer l-1's per-edge arrays and row
+    j of layer l's (coef, scale_base, scale_sp, mask, affine, and layer l's grid row);
+    symbolic edges are renumbered. On the kept nodes the function is unchanged, except
+    for the removed nodes' own (small) contributions.
+
+    Args:
+        model: a KAN (not modified).
+        threshold: node threshold theta (paper: 1e-2).
+        x: (N, n_0) data for the scores; default: the training inputs of the last fit.
+        method: "paper" (incoming and outgoing max of |phi|_1) or "attribution" (pykan).
+        prune_inputs: also remove input nodes (the new model then takes only the kept
+            input columns: see `nodes_to_keep(...)[0]`); by default inputs are never removed.
+        edge_threshold: if given, afterwards mask the edges of the pruned model whose edge
+            score (same method, same x) is below it (`prune_edges`).
+    Returns:
+        the pruned KAN; its train_input keeps only the kept input columns.
+    """
+    x = model.data_or_train_input(x)
+    keep = nodes_to_keep(model, threshold, x, method, prune_inputs)
+    new = model.copy()
+    new.layers = [_sliced_layer(layer, keep[l], keep[l + 1])
+                  for l, layer in enumerate(model.layers)]  # fmt: skip
+    if model.train_input is not None:
+        new.train_input = model.train_input[:, keep[0]]  # (N, n_0')
+    if edge_threshold is not None:
+        new = prune_edges(new, edge_threshold, x[:, keep[0]], method)
+    return new
+
+
+def prune_edges(model, threshold, x=None, method="paper"):
+    """A NEW KAN whose edges with score below threshold are switched off through the mask.
+
+    A switched-off edge also loses its symbolic function (mask only gates the spline part)
+    and its affine parameters, so it contributes exactly 0. x defaults to the training
+    inputs of the last fit; method as in `edge_scores`.
+    """
+    threshold = checks.as_nonneg_float(threshold, "threshold")
+    scores = edge_scores(model, x, method)
+    new = model.copy()
+    for layer, s in zip(new.layers, scores, strict=True):
+        off = s < threshold  # (I, O)
+        layer.mask[off] = 0.0
+        layer.affine[off] = 0.0
+        layer.symbolic = {e: f for e, f in layer.symbolic.items() if not off[e]}
+    return new
