@@ -3,21 +3,31 @@ r"""Symbolic snapping (paper §2.5.4): fit y ≈ c·f(a·x + b) + d, and rank ca
 Array level: everything here works on the samples (x, y) of one edge, shape (N,).
 
 How one candidate is fitted (`fit_affine`), as in pykan's ``fit_params``:
-1. Grid search over (a, b): for each pair the best (c, d) is a linear least-squares fit,
-   whose R² is the squared correlation, R²(a, b) = corr(f(a·x + b), y)², so no solve is
-   needed per pair. Pick the best pair, zoom the grid onto its neighbours, repeat.
+1. Grid search over (a, b), x's range mapped to [-1, 1]: for each pair the best (c, d) is
+   a least-squares line, whose R² is the squared correlation, R²(a, b) = corr(f(a·x + b),
+   y)², so no solve is needed per pair. Pick the best pair, zoom onto its neighbours, repeat.
 2. (c, d) by linear least squares at the best (a, b).
 3. kan_np addition (``refine=True``): Levenberg–Marquardt on (a, b, c, d), exact Jacobian
    from df, from the zoomed pair and the first grid's runner-up basins, kept only if it
    lowers the error: a = 3.141592653589793 for sin(πx) (the grid alone: ± its last step).
 Ranking the candidates (`suggest_symbolic_from_samples`) trades R² against complexity.
+
+Model level (below): edge (l, i, j) is numeric (mask[i, j] = 1), symbolic (mask 0,
+layer.symbolic[(i, j)] = name, layer.affine[i, j] = (a, b, c, d)) or pruned (mask 0, not
+symbolic: stays dead). A snap fits x = layer l's input i, y = the edge's activation, on the
+data x=... or else model.train_input (the last `fit`'s inputs). Formulas: `formula.py`.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
+from kan_np.formula import canonical_affine, symbolic_formula  # noqa: F401 (KAN uses it)
 from kan_np.functions import LIBRARY, SymbolicFunction, get_function
+
+# Model-level defaults (overridable): a coarser grid on fewer samples, only the 3 best grid
+# fits refined: ~20x faster than pykan's sizes, still exact on the walk-through's edges.
+MODEL_FIT_OPTIONS = {"grid_number": 31, "max_grid_samples": 128, "restarts": 2, "refine_top": 3}
 
 
 class AffineFit(NamedTuple):
@@ -133,7 +143,8 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
     Args:
         x, y: samples, shape (N,), N >= 2, finite.
         fun: a library name ("sin") or a SymbolicFunction.
-        a_range, b_range: the first grid's (lo, hi) for a and b (pykan: (-10, 10)).
+        a_range, b_range: the first grid's (lo, hi) for a and b, for x's range mapped to
+            [-1, 1] (pykan: (-10, 10) on x itself, which misses a = 20 for x in [0, 0.2]).
         grid_number: G, points per axis: G×G pairs per iteration (pykan: 101).
         iteration: how many times the grid is laid out; each zooms onto the neighbours of
             the best pair (pykan: 3).
@@ -144,10 +155,9 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
         max_grid_samples: the grid and the restarts see at most this many samples, evenly
             spaced in sorted x, so their cost does not grow with N (pykan uses all N);
             the final refinement, c, d and the returned R² use all N samples.
-        chunk: memory bound: a grid temporary holds at most max(chunk, max_grid_samples)
-            float64 values (2**14: 128 KiB, small enough to be reused rather than
-            page-faulted afresh). Only the final refinement grows with N: ~200 bytes per
-            sample (the (N, 4) Jacobian and scipy's work arrays; 21 MB at N = 1e5).
+        chunk: a grid temporary holds at most max(chunk, max_grid_samples) float64 values
+            (128 KiB: reused, not page-faulted afresh). Only the final refinement grows
+            with N: ~200 bytes per sample (Jacobian and scipy's work arrays).
     Returns:
         AffineFit(a, b, c, d, r2) with r2 = 1 - SSE/SST over all samples. Special cases:
         constant y is fitted exactly by c = 0, d = y: returns (1, 0, 0, y, 1) for every f;
@@ -159,13 +169,16 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
         lo_hi = np.asarray(value, dtype=np.float64)
         if lo_hi.shape != (2,) or not np.all(np.isfinite(lo_hi)) or lo_hi[0] > lo_hi[1]:
             raise ValueError(f"{label} must be finite (lo, hi) with lo <= hi, got {value!r}")
-    ints = {"grid_number": (grid_number, 2), "iteration": (iteration, 1), "restarts": (restarts, 0)}
-    ints |= {"max_grid_samples": (max_grid_samples, 2), "chunk": (chunk, 1)}
-    for label, (value, least) in ints.items():
+    for label, value, least in [("grid_number", grid_number, 2), ("iteration", iteration, 1),
+            ("restarts", restarts, 0), ("max_grid_samples", max_grid_samples, 2),
+            ("chunk", chunk, 1)]:  # fmt: skip
         _check_int(label, value, least)
     if np.all(y == y[0]):
         return AffineFit(1.0, 0.0, 0.0, float(y[0]), 1.0)
-
+    # fit in t = (x - mid) / half, the samples' range mapped to [-1, 1], so that the (a, b)
+    # ranges mean the same for every scale of x; a, b are mapped back to x at the end
+    mid, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2 or 1.0
+    x = (x - mid) / half  # (N,)
     # the grid sees an evenly spaced (in rank) subsample, which keeps the range of x
     ranks = np.round(np.linspace(0, x.size - 1, min(x.size, max_grid_samples))).astype(int)
     keep = np.argsort(x)[ranks]  # (M,) sample indices, M = min(N, max_grid_samples)
@@ -193,12 +206,13 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
         found, found_sse = _refine(x, y, fun, *best[:2]) if best else (None, np.inf)
         if found_sse < sse:  # kept only if it lowers the error
             params, sse = found, found_sse
-    sst = float(((y - y.mean()) ** 2).sum())
-    return AffineFit(*params, r2=float(np.clip(1.0 - sse / sst, 0.0, 1.0)))
+    (a, b, c, d), sst = params, float(((y - y.mean()) ** 2).sum())
+    r2 = float(np.clip(1.0 - sse / sst, 0.0, 1.0))
+    return AffineFit(float(a / half), float(b - a * mid / half), c, d, r2)
 
 
 def suggest_symbolic_from_samples(x, y, lib=None, topk=5, bits_per_complexity=2.0,
-                                  max_bits=40.0, **fit_options
+                                  max_bits=40.0, refine_top=None, **fit_options
                                   ) -> list[tuple[str, AffineFit, float]]:  # fmt: skip
     r"""Rank candidate functions for the samples (x, y) by fit quality against complexity.
 
@@ -224,6 +238,8 @@ def suggest_symbolic_from_samples(x, y, lib=None, topk=5, bits_per_complexity=2.
         lib: names or SymbolicFunctions to try (default: all of LIBRARY, user entries too).
         topk: how many of the best to return.
         bits_per_complexity, max_bits: the trade-off above.
+        refine_top: None refines every candidate; n fits all with the grid alone, then
+            refines only the n best by R² (refinement is ~90% of the cost).
         **fit_options: passed on to `fit_affine` (a_range, b_range, refine, ...).
     Returns:
         up to topk tuples (name, AffineFit, score), best first.
@@ -236,14 +252,148 @@ def suggest_symbolic_from_samples(x, y, lib=None, topk=5, bits_per_complexity=2.
         raise ValueError("lib is empty: give at least one function name")
     _check_int("topk", topk, 1)
     if not (bits_per_complexity >= 0 and max_bits > 0):
-        got = f"{bits_per_complexity}, {max_bits}"
-        raise ValueError(f"need bits_per_complexity >= 0 and max_bits > 0, got {got}")
+        raise ValueError(f"need bits_per_complexity >= 0 and max_bits > 0, got "
+                         f"{bits_per_complexity}, {max_bits}")  # fmt: skip
+    if refine_top is not None:
+        _check_int("refine_top", refine_top, 0)
+    refine = fit_options.pop("refine", True)
+    unique = {fun.f: fun for fun in candidates}  # aliases ("sqrt", "x^0.5") share one fit
+    fits = {f: fit_affine(x, y, fun, refine=refine and refine_top is None, **fit_options)
+            for f, fun in unique.items()}  # fmt: skip
+    if refine and refine_top is not None:  # polish the best grid fits only
+        best = sorted(fits, key=lambda f: -fits[f].r2)[:refine_top]
+        fits |= {f: fit_affine(x, y, unique[f], **fit_options) for f in best}
     ranked = []
     for order, fun in enumerate(candidates):
-        fit = fit_affine(x, y, fun, **fit_options)
+        fit = fits[fun.f]
         with np.errstate(divide="ignore"):  # 1 - R² = 0 gives inf bits, capped next
             bits = min(-np.log2(1.0 - fit.r2), max_bits)
         # to 0.1 bit, so fits equal but for rounding (x² vs cos(a·x) with a -> 0) tie
         score = round(float(bits - bits_per_complexity * fun.complexity), 1) + 0.0  # no -0.0
         ranked.append(((-score, fun.complexity, order), (fun.name, fit, score)))
     return [entry for _, entry in sorted(ranked, key=lambda item: item[0])[:topk]]
+
+
+# ---------------------------------------------------------------------- model level
+def _check_index(label, value, n, where):
+    """Raise unless value is an int in 0..n-1 (a bool does not count)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{label} must be an int, got {value!r}")
+    if not 0 <= value < n:
+        raise ValueError(f"{label} = {value} is out of range: {where} {n}, valid: 0..{n - 1}")
+
+
+def _check_edge(model, l, i, j):
+    """The layer of edge (l, i, j), or a TypeError/ValueError naming the valid ranges."""
+    _check_index("layer index l", l, len(model.layers), "the number of layers is")
+    layer = model.layers[l]
+    _check_index("input node i", i, layer.in_dim, f"layer {l}'s number of inputs is")
+    _check_index("output node j", j, layer.out_dim, f"layer {l}'s number of outputs is")
+    return layer
+
+
+def edge_samples(model, l, i, j, x=None):
+    """The samples a snap of edge (l, i, j) fits: (layer l's input i, phi_{l,i,j}), each (N,).
+
+    x: (N, n_0) model inputs; default: the training inputs of the last `fit`.
+    """
+    layer = _check_edge(model, l, i, j)
+    x = model.data_or_train_input(x)
+    for before in model.layers[:l]:
+        x, _ = before.forward(x, need_dx=False)  # (N, I) the inputs of layer l
+    return x[:, i], layer.activations(x)[:, i, j]  # (N,), (N,)
+
+
+def _snap(layer, i, j, name, fit):
+    """Make edge (i, j) symbolic: spline part off, the fit in canonical form; returns it."""
+    fit = fit._replace(**dict(zip("abcd", canonical_affine(name, *fit[:4]), strict=True)))
+    layer.mask[i, j] = 0.0
+    layer.symbolic[(int(i), int(j))] = name  # plain ints: keys are saved and compared
+    layer.affine[i, j] = fit[:4]
+    return fit
+
+
+def suggest_symbolic(model, l, i, j, lib=None, topk=5, x=None, **options):
+    """Rank candidate functions for edge (l, i, j) on its samples (`edge_samples`).
+
+    Args:
+        model: a KAN.  l, i, j: layer, input node, output node.
+        lib, topk: as in `suggest_symbolic_from_samples` (its ranking, documented there).
+        x: (N, n_0) data; default: the training inputs of the last `fit`.
+        **options: that function's and `fit_affine`'s; MODEL_FIT_OPTIONS are the defaults.
+    Returns: up to topk tuples (name, AffineFit, score), best first.
+    """
+    xs, ys = edge_samples(model, l, i, j, x)
+    return suggest_symbolic_from_samples(xs, ys, lib, topk, **(MODEL_FIT_OPTIONS | options))
+
+
+def fix_symbolic(model, l, i, j, name, x=None, fit_params=True, **fit_options) -> AffineFit:
+    r"""Snap edge (l, i, j) to \sigma(x) = c f(a x + b) + d with f = LIBRARY[name], in place.
+
+    Args:
+        model: a KAN.  l, i, j: layer, input node, output node.
+        name: a library function name ("sin"; see `functions.py`, `add_function`).
+        x: (N, n_0) data for the fit; default: the training inputs of the last `fit`.
+        fit_params: True fits (a, b, c, d) to the edge's samples with `fit_affine`;
+            False sets (1, 0, 1, 0) and needs no data (the returned r2 is then nan).
+        **fit_options: passed to `fit_affine` (MODEL_FIT_OPTIONS' grid options default).
+    Returns:
+        the AffineFit written to layer.affine[i, j], in `canonical_affine` form. A symbolic
+        edge is refitted to its own curve (to change f); a pruned edge is a ValueError.
+    """
+    layer = _check_edge(model, l, i, j)
+    get_function(name)  # TypeError / ValueError listing the known names
+    if layer.mask[i, j] == 0 and (i, j) not in layer.symbolic:
+        raise ValueError(f"edge ({l}, {i}, {j}) is pruned (mask 0, not symbolic); it stays dead")
+    if fit_params:
+        options = {k: v for k, v in MODEL_FIT_OPTIONS.items() if k != "refine_top"}
+        fit = fit_affine(*edge_samples(model, l, i, j, x), name, **(options | fit_options))
+    else:
+        fit = AffineFit(1.0, 0.0, 1.0, 0.0, float("nan"))
+    return _snap(layer, i, j, name, fit)
+
+
+def unfix_symbolic(model, l, i, j):
+    """Make symbolic edge (l, i, j) numeric again, in place: mask 1, affine 0.
+
+    Its spline parameters were kept while it was symbolic, so the numeric function it had
+    comes back. A numeric edge is left as it is; a pruned edge is a ValueError.
+    """
+    layer = _check_edge(model, l, i, j)
+    if (i, j) in layer.symbolic:
+        del layer.symbolic[(i, j)]
+        layer.mask[i, j] = 1.0
+        layer.affine[i, j] = 0.0
+    elif layer.mask[i, j] == 0:
+        raise ValueError(f"edge ({l}, {i}, {j}) is pruned (mask 0, not symbolic); it stays dead")
+
+
+def auto_symbolic(model, lib=None, x=None, **options) -> list[tuple[int, int, int, str, float]]:
+    """Snap every numeric edge to its best candidate (`suggest_symbolic`'s first), in place.
+
+    Layer by layer: layer l's edges are fitted on the inputs the already-snapped layers
+    produce (what each edge will really receive). Pruned and symbolic edges are skipped.
+
+    Args:
+        model: a KAN.  lib: the candidate names (default: all of LIBRARY).
+        x: (N, n_0) data; default: the training inputs of the last `fit`.
+        **options: as in `suggest_symbolic` (ranking and fit options).
+    Returns:
+        a report, one (l, i, j, name, r2) per snapped edge, in order.
+    """
+    x = model.data_or_train_input(x)
+    if isinstance(lib, str | SymbolicFunction):
+        raise TypeError(f"lib must be a list of names, not the single entry {lib!r}")
+    lib, report = (None if lib is None else [_as_function(f).name for f in lib]), []
+    for l, layer in enumerate(model.layers):
+        inputs, acts = x, layer.activations(x)  # (N, I), (N, I, O)
+        for i, j in zip(*np.nonzero(layer.mask), strict=True):
+            if (int(i), int(j)) in layer.symbolic:
+                continue  # already snapped (a hand-set mask of 1 does not undo that)
+            name, fit, _ = suggest_symbolic_from_samples(
+                inputs[:, i], acts[:, i, j], lib, 1, **(MODEL_FIT_OPTIONS | options)
+            )[0]
+            fit = _snap(layer, i, j, name, fit)
+            report.append((l, int(i), int(j), name, fit.r2))
+        x, _ = layer.forward(inputs, need_dx=False)  # what the snapped layer now produces
+    return report

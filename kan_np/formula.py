@@ -1,0 +1,184 @@
+r"""The formula of a snapped KAN (paper §2.5.4): sympy expressions composed through layers.
+
+Node values start as the input symbols x_1, ..., x_n and go through the layers as
+
+.. math:: u_{l+1,j} = \sum_{i:\ \text{symbolic}} \big(c\, f(a\, u_{l,i} + b) + d\big)
+          + \sum_{i:\ \text{numeric}} \phi_{l,i,j}(u_{l,i}),
+
+with (a, b, c, d) = layer.affine[i, j] and f the library function's sympy form. Pruned
+edges (mask 0, not symbolic) add nothing. A numeric edge left unsnapped is never dropped:
+it appears as an undefined sympy function ``phi_{l,i,j}`` of its input, and a warning
+lists every such edge (lambdify cannot evaluate these; snap them first).
+
+Constant folding, because the affine parameters have symmetries (c_1 and a_2 of two edges
+in a row only matter as a product; every d feeding a node only as a sum):
+
+- each edge's (a, b, c, d) is first put in the form `canonical_affine` gives (a = 1 for
+  powers, b = 0 for exp, a >= 0 for odd and even f, phases of sin and cos in ±pi/2);
+- a u + b is distributed over the terms of u, so a multiplies into each coefficient and
+  b joins the node's constant (the d's of the edges feeding it);
+- exp(K + r) = e^K exp(r): a constant K inside exp moves into the factor c;
+- sympy's own rules then apply: sin(-z) = -sin(z), cos(-z) = cos(z), (-2x)^2 = 4x^2,
+  sqrt(4x) = 2 sqrt(x), and numbers multiplied together become one number.
+
+Rounding (``digits`` = D; None keeps every number as it is): each sum is rounded once, when
+it is built (an argument a u + b, after exp's constant is taken out, and each output):
+every number in it is rounded to D significant digits, and a term whose coefficient is
+below 10^{-D} times the sum's largest coefficient is dropped (it would not show at D digits
+next to that term). Coefficients are compared as written, which presumes node values of
+order one (as KAN inputs in [-1, 1] and their activations are). Integers are left alone.
+So 1.0000000002 * x_2**2 + 3e-11 * x_2 prints as 1.0*x_2**2.
+"""
+
+import warnings
+
+import numpy as np
+
+from kan_np.functions import get_function
+
+
+def _check_digits(digits):
+    """digits as an int >= 1, or None."""
+    if digits is None:
+        return None
+    if isinstance(digits, bool) or not isinstance(digits, int | np.integer) or digits < 1:
+        raise ValueError(f"digits must be an int >= 1 or None, got {digits!r}")
+    return int(digits)
+
+
+def _symbols(var_names, n):
+    """n sympy symbols: x_1..x_n by default, or from var_names (str or Symbol each)."""
+    import sympy
+
+    if var_names is None:
+        return [sympy.Symbol(f"x_{p + 1}") for p in range(n)]
+    if isinstance(var_names, str) or len(var_names) != n:
+        raise ValueError(f"var_names must be a list of {n} names (one per input), got "
+                         f"{var_names!r}")  # fmt: skip
+    out = []
+    for name in var_names:
+        if not isinstance(name, str | sympy.Symbol) or not str(name):
+            raise TypeError(f"each var_name must be a non-empty str or sympy Symbol, got {name!r}")
+        out.append(sympy.Symbol(name) if isinstance(name, str) else name)
+    return out
+
+
+def round_sum(expr, digits):
+    """Round a sympy sum to `digits` significant digits, dropping negligible terms.
+
+    Each term's numeric coefficient (``as_coeff_Mul``) is rounded; terms whose coefficient
+    is below 10^-digits times the largest are dropped (module docstring). Not recursive:
+    the arguments inside were rounded when they were built. digits None: expr unchanged.
+    """
+    import sympy
+
+    if digits is None:
+        return expr
+    pairs = [term.as_coeff_Mul() for term in sympy.Add.make_args(expr)]  # (number, rest)
+    sizes = [abs(float(c)) if c.is_real else np.inf for c, _ in pairs]  # complex: kept as is
+    biggest = max(size for size in sizes if size < np.inf) if min(sizes) < np.inf else 0.0
+    kept = []
+    for (c, rest), size in zip(pairs, sizes, strict=True):
+        if size < biggest * 10.0**-digits:
+            continue  # invisible at `digits` digits next to the largest term
+        if isinstance(c, sympy.Float):
+            c = sympy.Float(float(f"{float(c):.{digits}g}"))
+        kept.append(c * rest)
+    return sympy.Add(*kept)
+
+
+POWERS = {"x^2": 2, "x^3": 3, "x^4": 4, "x^5": 5, "1/x": -1, "1/x^2": -2, "1/x^3": -3,
+          "1/x^4": -4, "1/x^5": -5}  # fmt: skip
+ODD = ("sin", "tan", "tanh", "arcsin", "arctan", "arctanh", "sgn")  # f(-z) = -f(z)
+EVEN = ("cos", "abs", "gaussian")  # f(-z) = f(z)
+
+
+def canonical_affine(name, a, b, c, d):
+    r"""The same edge c f(a x + b) + d with its redundant parameters fixed.
+
+    Exact identities of the library's functions (away from their guards):
+    "x": a = 1, b = 0 (c (a x + b) + d = (c a) x + (c b + d));
+    x^n, 1/x^n: a = 1, since c (a x + b)^n = (c a^n) (x + b / a)^n;
+    exp: b = 0, since c e^{a x + b} = (c e^b) e^{a x};
+    odd f: a >= 0 by (a, b, c) -> (-a, -b, -c); even f: a >= 0 by (a, b) -> (-a, -b);
+    sin, cos: b in [-\pi/2, \pi/2] by f(z + \pi) = -f(z); tan: the same without the sign.
+    Other functions are returned as they are. Returns floats (a, b, c, d).
+    """
+    a, b, c, d = (float(v) for v in (a, b, c, d))
+    if name == "x":
+        return 1.0, 0.0, c * a, c * b + d
+    if name in POWERS and a != 0:
+        return 1.0, b / a, c * a ** POWERS[name], d
+    if name == "exp":
+        with np.errstate(over="ignore"):
+            scaled = c * float(np.exp(b))
+        if np.isfinite(scaled):  # else (b > ~709) keep b: c e^b is not a float
+            return a, 0.0, scaled, d
+    if a < 0 and name in ODD + EVEN:
+        a, b, c = -a, -b, (-c if name in ODD else c)
+    if name in ("sin", "cos", "tan"):
+        turns = np.round(b / np.pi)  # whole half periods in b
+        b -= turns * np.pi
+        c = -c if name != "tan" and turns % 2 else c
+    return float(a), float(b), float(c), float(d)
+
+
+def _affine_argument(a, u, b):
+    """a u + b with a distributed over the terms of u (so constants meet and fold)."""
+    import sympy
+
+    return sympy.Add(*[a * term for term in sympy.Add.make_args(u)]) + b
+
+
+def edge_expression(name, affine, u, digits):
+    r"""c f(a u + b) + d as a folded, rounded sympy expression (module docstring).
+
+    Args:
+        name: library function name.  affine: (a, b, c, d).  u: the input expression.
+        digits: significant digits, or None for no rounding.
+    """
+    import sympy
+
+    a, b, c, d = (sympy.Float(v) for v in canonical_affine(name, *affine))
+    arg = _affine_argument(a, u, b)
+    if name == "exp":  # exp(K + r) = e^K exp(r): K joins c
+        K, arg = arg.as_coeff_Add()
+        c = c * sympy.exp(K)
+    return c * get_function(name).sympy(round_sum(arg, digits)) + d
+
+
+def symbolic_formula(model, var_names=None, digits=4):
+    """The model's outputs as sympy expressions composed through the layers.
+
+    Args:
+        model: a KAN, ideally with every live edge snapped (`auto_symbolic`, `fix_symbolic`).
+        var_names: names of the n_0 inputs (default x_1, ..., x_n, counting from 1).
+        digits: significant digits of the printed numbers (module docstring), None: exact.
+    Returns:
+        a list of n_L sympy expressions, one per output. Numeric edges still in the model
+        appear as phi_{l,i,j}(input) placeholders, with a RuntimeWarning listing them.
+    """
+    import sympy
+
+    digits = _check_digits(digits)
+    nodes = _symbols(var_names, model.width[0])
+    numeric = []
+    for l, layer in enumerate(model.layers):
+        outputs = []
+        for j in range(layer.out_dim):
+            terms = []
+            for i in range(layer.in_dim):
+                if (i, j) in layer.symbolic:
+                    name = layer.symbolic[(i, j)]
+                    terms.append(edge_expression(name, layer.affine[i, j], nodes[i], digits))
+                if layer.mask[i, j] != 0:  # the spline part is on: no formula for it
+                    numeric.append((l, i, j))
+                    phi = sympy.Function(f"phi_{{{l},{i},{j}}}")
+                    terms.append(phi(round_sum(nodes[i], digits)))
+            outputs.append(sympy.Add(*terms))
+        nodes = outputs
+    if numeric:
+        warnings.warn(f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
+                      f"phi_{{l,i,j}}(...) in the formula: {numeric}", RuntimeWarning,
+                      stacklevel=3)  # fmt: skip
+    return [round_sum(u, digits) for u in nodes]
