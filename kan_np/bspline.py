@@ -89,41 +89,50 @@ def basis_reference(x, grid, k):
     return B
 
 
-def find_span(x, grid):
+def is_uniform(grid, rtol=1e-9):
+    """True when every knot vector is evenly spaced (up to rounding)."""
+    spacing = np.diff(grid, axis=1)  # (I, G+2k)
+    h = spacing[:, :1]  # (I, 1)
+    return bool(np.all(np.abs(spacing - h) <= rtol * h))
+
+
+def find_span(x, grid, uniform=None):
     """Index s of the knot interval [t_s, t_{s+1}) holding each x; -1 or G+2k outside.
 
-    First guess s as if the knots were evenly spaced (exact for the uniform grids a KAN
-    starts with), then check the guess against the real knots. Only if some x is not in
-    its guessed interval (an adaptive grid) fall back to one binary search per input.
+    Evenly spaced knots (the grids a KAN starts with) give s by arithmetic,
+    floor((x - t_0) / h), which rounding can put one interval off right at a knot; one
+    comparison with the two neighbouring knots settles it. Other knots are counted: s + 1
+    is the number of knots at or below x (one vector comparison per knot), or, for long
+    knot vectors, found by one binary search per input.
 
     Args:
         x: (N, I) inputs.
         grid: (I, G+2k+1) strictly increasing knots.
+        uniform: whether the knots are evenly spaced (computed when None).
     Returns:
         (N, I) integer spans.
     """
     N, I = x.shape
     n_knots = grid.shape[1]
-    t0, t_last = grid[:, 0], grid[:, -1]  # (I,)
-    h = (t_last - t0) / (n_knots - 1)  # (I,)  average spacing
-    with np.errstate(over="ignore"):  # a huge x overflows to +-inf, which clip handles
-        guess = np.floor((x - t0) / h)  # (N, I)
-    np.clip(guess, -1, n_knots - 1, out=guess)
-    span = guess.astype(np.intp)  # (N, I)
-    inside = (x >= t0) & (x < t_last)  # (N, I)
-    s = np.clip(span, 0, n_knots - 2)  # (N, I)
-    at_s = np.arange(I) * n_knots + s  # (N, I)  flat index of t_s
-    # nudge by one where rounding put x just across a knot
-    span = s - (x < grid.take(at_s)) + (x >= grid.take(at_s + 1))
-    span = np.where(inside, span, np.where(x < t0, -1, n_knots - 1))  # (N, I)
-    s = np.clip(span, 0, n_knots - 2)
-    at_s = np.arange(I) * n_knots + s
-    ok = ~inside | ((x >= grid.take(at_s)) & (x < grid.take(at_s + 1)))  # (N, I)
-    if ok.all():
-        return span
+    if uniform is None:
+        uniform = is_uniform(grid)
+    if uniform:
+        t0 = grid[:, 0]  # (I,)
+        h = (grid[:, -1] - t0) / (n_knots - 1)  # (I,)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge x: +-inf, clipped next
+            guess = np.floor((x - t0) / h)  # (N, I)
+        np.clip(guess, 0, n_knots - 2, out=guess)
+        s = guess.astype(np.intp)  # (N, I)
+        at_s = np.arange(I) * n_knots + s  # (N, I)  flat index of t_s
+        return s - (x < grid.take(at_s)) + (x >= grid.take(at_s + 1))
+    if n_knots <= 32:
+        count = np.zeros((N, I), dtype=np.intp)  # (N, I)
+        for j in range(n_knots):
+            count += x >= grid[:, j]
+        return count - 1
     span = np.empty((I, N), dtype=np.intp)  # (I, N)
     xt = x.T  # (I, N)
-    for i in range(I):  # non-uniform knots: one binary search per input
+    for i in range(I):
         span[i] = np.searchsorted(grid[i], xt[i], side="right") - 1
     return span.T  # (N, I)
 
@@ -131,10 +140,12 @@ def find_span(x, grid):
 class LocalBasis(NamedTuple):
     """The k + 1 basis values that can be non-zero at each x, and where they belong.
 
-    pos: (N, I, k+1) flat positions in an (N, I, M) array (N*I*M marks a basis function
+    The local index r comes first, so each values[r] is one contiguous (N, I) array.
+
+    pos: (k+1, N, I) flat positions in an (N, I, M) array (N*I*M marks a basis function
         that does not exist, left of B_0 or right of B_{M-1}).
-    values: (N, I, k+1) B_{s-k+r,k}(x) for r = 0..k (0 where absent or outside the knots).
-    dvalues: (N, I, k+1) their x-derivatives, or None when not asked for.
+    values: (k+1, N, I) B_{s-k+r,k}(x) for r = 0..k (0 where absent or outside the knots).
+    dvalues: (k+1, N, I) their x-derivatives, or None when not asked for.
     """
 
     pos: np.ndarray
@@ -158,6 +169,9 @@ def local_basis(x, grid, k, derivative=False):
     .. math:: \frac{d}{dx} B_{m,k}(x) = \frac{k}{t_{m+k} - t_m} B_{m,k-1}(x)
               - \frac{k}{t_{m+k+1} - t_{m+1}} B_{m+1,k-1}(x)
 
+    On evenly spaced knots the same recursion reduces to fixed polynomials of the offset
+    inside the interval (`cardinal_polynomials`), which is cheaper to evaluate.
+
     At a knot, values and derivative are those of the interval on the right (half-open
     convention); a spline of order k is only C^{k-1} there. Knots are padded by k on each
     side so every index exists; padded knots only touch basis functions outside 0..M-1,
@@ -172,41 +186,40 @@ def local_basis(x, grid, k, derivative=False):
         LocalBasis(pos, values, dvalues).
     """
     N, I = x.shape
-    pos = np.empty((N, I, k + 1), dtype=np.intp)
-    values = np.empty((N, I, k + 1))
-    dvalues = np.empty((N, I, k + 1)) if derivative else None
+    M = grid.shape[1] - 1 - k
     padded = extend_grid(grid, k) if k > 0 else grid  # (I, G+4k+1); t_s sits at s + k
-    spacing = np.diff(grid, axis=1)  # (I, G+2k)
-    h = spacing[:, 0]  # (I,)
-    uniform = bool(np.all(np.abs(spacing - h[:, None]) <= 1e-9 * h[:, None]))
-    # Work through the rows in blocks of about 2^15 values: small temporaries stay in the
-    # CPU cache, which makes the table about twice as fast on large layers.
-    rows = max(1, 2**15 // I)
-    for lo in range(0, N, rows):
-        block = slice(lo, min(lo + rows, N))
-        xb = x[block]
-        span = find_span(xb, grid)  # (n, I)
-        s = np.clip(span, 0, grid.shape[1] - 2)  # (n, I)
-        at_s = np.arange(I) * padded.shape[1] + s + k  # (n, I) flat index of t_s
-        d = dvalues[block] if derivative else None
-        # values outside the knots are zeroed below; clipping keeps their arithmetic finite
-        xb = np.clip(xb, grid[:, 0], grid[:, -1])
-        if uniform:
-            _uniform_table(xb, padded.take(at_s), h, k, values[block], d)
-        else:
-            _general_table(xb, padded, at_s, k, values[block], d)
-        outside = span != s  # (n, I)
-        _place_block(s, outside, k, grid.shape[1] - 1 - k, lo, N, pos[block], values[block], d)
+    uniform = is_uniform(grid)
+    span = find_span(x, grid, uniform)  # (N, I)
+    s = np.clip(span, 0, grid.shape[1] - 2)  # (N, I)
+    at_s = np.arange(I) * padded.shape[1] + s + k  # (N, I) flat index of t_s
+    # values outside the knots are zeroed below; clipping keeps their arithmetic finite
+    x_in = np.clip(x, grid[:, 0], grid[:, -1])  # (N, I)
+    values = np.empty((k + 1, N, I))
+    dvalues = np.empty((k + 1, N, I)) if derivative else None
+    if uniform:
+        _uniform_table(x_in, padded.take(at_s), grid[:, 1] - grid[:, 0], k, values, dvalues)
+    else:
+        _general_table(x_in, padded, at_s, k, values, dvalues)
+
+    first = np.arange(0, N * I * M, M).reshape(N, I) + (s - k)  # (N, I) position of B_{s-k}
+    pos = first + np.arange(k + 1).reshape(k + 1, 1, 1)  # (k+1, N, I)
+    if s.min() < k or s.max() >= M or not np.array_equal(span, s):  # x near or past the ends
+        m = s + np.arange(-k, 1).reshape(k + 1, 1, 1)  # (k+1, N, I) basis index of each value
+        missing = (m < 0) | (m >= M)  # basis functions that do not exist
+        np.putmask(pos, missing, N * I * M)
+        absent = missing | (span != s)
+        np.putmask(values, absent, 0.0)
+        if derivative:
+            np.putmask(dvalues, absent, 0.0)
     return LocalBasis(pos, values, dvalues)
 
 
 def _general_table(x, padded, at_s, k, values, dvalues):
     """The triangular Cox–de Boor table on any knots (see `local_basis`), in place."""
-    N, I = x.shape
     knot = {j: padded.take(at_s + j) for j in range(1 - k, k + 1)}  # t_{s+j}, (N, I) each
     left = [None] + [x - knot[1 - j] for j in range(1, k + 1)]  # x - t_{s+1-j}
     right = [None] + [knot[j] - x for j in range(1, k + 1)]  # t_{s+j} - x
-    table = [np.ones((N, I))]  # order 0: B_{s,0} = 1
+    table = [np.ones_like(x)]  # order 0: B_{s,0} = 1
     taus = []
     for p in range(1, k + 1):
         lower, table, taus = table, [], []  # lower: the p values of order p - 1
@@ -218,13 +231,13 @@ def _general_table(x, padded, at_s, k, values, dvalues):
             taus.append(tau)
         table.append(saved)
     for r in range(k + 1):
-        values[..., r] = table[r]
+        values[r] = table[r]
     if dvalues is not None:
         # in the last order, tau_r = B_{m+1,k-1} / (t_{m+k+1} - t_{m+1}) for m = s-k+r, so
         # dB_{m,k}/dx = k (tau_{r-1} - tau_r), with tau_{-1} = tau_k = 0
         taus = [0.0, *taus, 0.0]
         for r in range(k + 1):
-            dvalues[..., r] = k * (taus[r] - taus[r + 1])
+            dvalues[r] = k * (taus[r] - taus[r + 1])
 
 
 @functools.cache
@@ -256,40 +269,23 @@ def cardinal_polynomials(k):
 
 def _uniform_table(x, t_s, h, k, values, dvalues):
     """Basis values on evenly spaced knots: Horner on the cardinal polynomials, in place."""
-    C = cardinal_polynomials(k)  # (k+1, k+1)
+    C = cardinal_polynomials(k)[:, :, None, None]  # (k+1, k+1, 1, 1): C[q] is one per r
     f = (x - t_s) / h  # (N, I) offset inside the knot interval, in [0, 1)
-    for r in range(k + 1):
-        out = values[..., r]
-        out[...] = C[k, r]
-        for q in range(k - 1, -1, -1):  # Horner: (...(C_k f + C_{k-1}) f + ...) + C_0
-            out *= f
-            out += C[q, r]
+    values[...] = C[k]  # (k+1, N, I): the k+1 pieces, all at once
+    for q in range(k - 1, -1, -1):  # Horner: (...(C_k f + C_{k-1}) f + ...) + C_0
+        values *= f
+        values += C[q]
     if dvalues is not None:  # d/dx = (1/h) d/df
-        for r in range(k + 1):
-            out = dvalues[..., r]
-            out[...] = k * C[k, r] if k > 0 else 0.0
-            for q in range(k - 1, 0, -1):
-                out *= f
-                out += q * C[q, r]
-            out /= h
-
-
-def _place_block(s, outside, k, M, row0, N_total, pos, values, dvalues):
-    """Flat positions of the local values in an (N, I, M) array; zero what is absent."""
-    N, I = s.shape
-    m = s[..., None] + np.arange(-k, 1)  # (N, I, k+1) basis index of each value
-    missing = (m < 0) | (m >= M)  # basis functions that do not exist
-    pos[...] = np.arange(row0 * I * M, (row0 + N) * I * M, M).reshape(N, I, 1) + m
-    np.putmask(pos, missing, N_total * I * M)
-    absent = missing | outside[..., None]
-    np.putmask(values, absent, 0.0)
-    if dvalues is not None:
-        np.putmask(dvalues, absent, 0.0)
+        dvalues[...] = k * C[k]
+        for q in range(k - 1, 0, -1):
+            dvalues *= f
+            dvalues += q * C[q]
+        dvalues /= h
 
 
 def to_dense(local, M):
-    """Place local values (N, I, k+1) into a dense (N, I, M) array of zeros."""
-    N, I, _ = local.pos.shape
+    """Place local values (k+1, N, I) into a dense (N, I, M) array of zeros."""
+    _, N, I = local.pos.shape
     flat = np.zeros(N * I * M + 1)  # one spare slot receives the absent functions
     flat[local.pos] = local.values
     return flat[:-1].reshape(N, I, M)

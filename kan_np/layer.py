@@ -187,8 +187,9 @@ class KANLayer:
                 dB_side += np.einsum("nio,iom->nim", dacts, w_s[:, :, None] * self.coef)
                 dbase_side += np.einsum("nio,io->ni", dacts, w_b)
             # chain rule through the basis: only the k+1 local derivatives are non-zero
-            picked = np.take(dB_side.reshape(-1), local.pos, mode="clip")  # (N, I, k+1)
-            dx = np.einsum("nir,nir->ni", picked, local.dvalues) + cache["dbase"] * dbase_side
+            picked = np.take(dB_side.reshape(-1), local.pos, mode="clip")  # (k+1, N, I)
+            picked *= local.dvalues
+            dx = picked.sum(axis=0) + cache["dbase"] * dbase_side  # (N, I)
         if self.symbolic:
             dx_sym = symbolic_edges.backward(self, dy, cache, dacts, grads["affine"])
             if need_dx:

@@ -76,14 +76,18 @@ class KAN:
     def forward(self, x):
         """KAN(x): (N, n_0) -> (N, n_L)."""
         x = self.check_input(x)
-        for layer in self.layers:
+        for l, layer in enumerate(self.layers):
             x, _ = layer.forward(x, need_dx=False)
-        return checks.finite_output(x)
+            checks.finite_output(x, f"the output of layer {l}")
+        return x
 
     __call__ = forward
 
     def forward_all(self, x, need_dx=True, want_acts=False):
         """Forward pass keeping every layer's input and cache.
+
+        A layer output that overflowed (inf or NaN) raises a ValueError: the next layer
+        could not place it on its grid.
 
         Returns:
             y (N, n_L), inputs (a list of L arrays (N, n_l)), caches (a list of L dicts).
@@ -92,6 +96,7 @@ class KAN:
         for l, layer in enumerate(self.layers):
             inputs.append(x)
             x, cache = layer.forward(x, need_dx=need_dx and l > 0, want_acts=want_acts)
+            checks.finite_output(x, f"the output of layer {l}")
             caches.append(cache)
         return x, inputs, caches
 
@@ -136,7 +141,11 @@ class KAN:
     def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
         """`loss_and_grad` without the input checks (the training loop checks once)."""
         regularize = lamb > 0
-        pred, inputs, caches = self.forward_all(x, want_acts=regularize)
+        try:
+            pred, inputs, caches = self.forward_all(x, want_acts=regularize)
+        except ValueError:  # diverged parameters overflowed: report a NaN loss, not a crash
+            return float("nan"), [{name: np.full_like(arr, np.nan) for name, arr in
+                                   layer.params().items()} for layer in self.layers]  # fmt: skip
         diff = pred - y  # (N, n_L)
         loss = float(np.mean(diff**2))
         dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
