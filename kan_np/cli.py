@@ -205,6 +205,7 @@ def fit(args):
     )
 
     def train(label, lamb, **extra):
+        """Fit with this stage's penalty, print its RMSEs and seconds."""
         start = time.perf_counter()
         model.fit(ds, lamb=lamb, **options, **extra)
         train_rmse = _rmse(model, raw["train_input"], raw["train_label"])

@@ -38,6 +38,7 @@ def _entry(g, ranges, formula):
     n_var = len(ranges)
 
     def f(x):  # x (N, n_var)
+        """The formula on the columns of x (N, n_var) -> (N, 1)."""
         return g(*(x[:, [i]] for i in range(n_var)))  # each column (N, 1) -> (N, 1)
 
     f.__doc__ = formula
@@ -71,6 +72,7 @@ def _ellipj_sn(u, m):
 
 def _lpmv(m):
     def g(v, x):
+        """Associated Legendre P_v^m(x) of degree v (column 0) at x (column 1)."""
         return special.lpmv(m, v, x)
 
     return g
@@ -78,6 +80,7 @@ def _lpmv(m):
 
 def _sph_harm(m, n):
     def g(theta, phi):
+        """Real part of the spherical harmonic Y_n^m(theta, phi)."""
         return special.sph_harm_y(n, m, theta, phi).real
 
     return g

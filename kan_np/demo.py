@@ -77,6 +77,7 @@ def walkthrough(out="kan_demo", fast=False, seed=0, print=builtins.print):
     total, rows = time.perf_counter(), []
 
     def report(stage, model, started):
+        """Print one stage's row (width, train/test RMSE, seconds) and keep it."""
         seconds = time.perf_counter() - started
         train = _rmse(model, ds["train_input"], ds["train_label"])
         test = _rmse(model, ds["test_input"], ds["test_label"])

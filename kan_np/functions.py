@@ -96,9 +96,11 @@ def _power(n):
     """f = x^n with |x| clipped to BIG, and df = n·x^(n-1) (0 beyond the clip)."""
 
     def f(x):
+        """x^n with |x| clipped to BIG."""
         return _int_power(np.clip(x, -BIG, BIG), n)
 
     def df(x):
+        """n x^(n-1), 0 beyond the clip."""
         return n * _int_power(np.clip(x, -BIG, BIG), n - 1) * _inside(x, -BIG, BIG)
 
     f.__doc__ = f"x^{n}, guard: |x| clipped to BIG = {BIG:g} (so the result stays finite)."
@@ -115,10 +117,12 @@ def _inverse_power(n):
     """f = 1/x^n with x kept TINY away from 0, and df = -n/x^(n+1) (0 inside the band)."""
 
     def f(x):
+        """1/x^n with x kept TINY away from 0."""
         # (1/u)^n, not 1/u^n: u^n overflows at |u| = 1e300, (1/u)^n just underflows to 0
         return _int_power(1.0 / _away_from_zero(x), n)
 
     def df(x):
+        """-n / x^(n+1), 0 inside the band |x| < TINY."""
         # d/du u^-n = -n·u^-(n+1), times du/dx = 1 outside the band |x| < TINY, 0 inside
         return -n * _int_power(1.0 / _away_from_zero(x), n + 1) * (np.abs(x) > TINY)
 
@@ -266,6 +270,7 @@ def _sympy_fn(name, power=1):
     """A builder expr -> sympy.<name>(expr)**power that imports sympy only when called."""
 
     def build(expr):
+        """sympy.<name>(expr)**power."""
         import sympy
 
         return getattr(sympy, name)(expr) ** power

@@ -1,4 +1,6 @@
-"""Saving and loading a KAN: one ``.npz`` file of arrays and a JSON header, never pickle.
+"""Saving and loading a KAN: one ``.npz`` file of plain arrays and a JSON header.
+
+No Python objects are serialised, so loading a file never runs code from it.
 
 A KAN is arrays and a few names, so a model file holds exactly those (L layers, layer l
 with I inputs, O outputs and G_l grid intervals):
@@ -74,7 +76,7 @@ def save(model, path, *, include_train_input=True):
         raise TypeError(f"path must be a file name (str or Path), got {type(path).__name__}")
     meta, arrays = _to_arrays(model, include_train_input)
     _check_model(meta, arrays, where="save: the model")  # refuse what load would refuse
-    arrays["metadata"] = np.array(json.dumps(meta))  # 0-d unicode array: no pickle needed
+    arrays["metadata"] = np.array(json.dumps(meta))  # 0-d unicode array: plain data
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -230,6 +232,7 @@ def _check_model(meta, arrays, where):
     """Check metadata and arrays against each other, in place (arrays become checked)."""
 
     def fail(message):
+        """Raise the ValueError naming the file."""
         raise ValueError(f"{where}: {message}")
 
     for key in (

@@ -168,6 +168,7 @@ class LbfgsTracker:
         """Return fun as SciPy should see it: finite values only, every point recorded."""
 
         def tracked(theta):  # theta (P,)
+            """fun(theta), remembering the best finite point and hiding non-finite values."""
             loss, grad = fun(theta)
             grad = np.asarray(grad, dtype=np.float64)  # (P,)
             if grad.shape != theta.shape:
@@ -257,6 +258,7 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
     if callback is not None:
 
         def scipy_callback(intermediate_result):  # SciPy passes x and fun by this name
+            """Per iteration: count it, pass (theta, loss) on, stop on StopIteration."""
             callback(intermediate_result.x.copy(), float(intermediate_result.fun))
 
     result = scipy.optimize.minimize(

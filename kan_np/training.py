@@ -221,11 +221,13 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     done = {"iterations": 0, "steps": 0, "stop": False}
 
     def objective(theta):  # theta (P,)
+        """Loss and flat gradient at theta (P,), for SciPy."""
         model.set_flat(theta)
         loss, grads = model._loss_and_grad(x, y, **loss_options)
         return loss, model.flatten_grads(grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
+        """Record a step every 20 iterations; run grid updates on schedule."""
         done["iterations"] += 1
         if done["iterations"] % LBFGS_ITERATIONS == 0:
             model.set_flat(theta)

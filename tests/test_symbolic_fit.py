@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kan_np.affine_fit import AffineFit, fit_affine, suggest_symbolic_from_samples
 from kan_np.functions import add_function, get_function, remove_function
-from kan_np.symbolic import AffineFit, fit_affine, suggest_symbolic_from_samples
 
 TOL = 1e-6  # noiseless samples: the refined curve matches the truth to this (absolute)
 
