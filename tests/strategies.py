@@ -48,3 +48,21 @@ def widths(draw, max_layers=3, max_width=4):
     """A KAN width list [n_0, ..., n_L] with small layers."""
     L = draw(st.integers(1, max_layers))
     return [draw(st.integers(1, max_width)) for _ in range(L + 1)]
+
+
+def random_layer_arrays(I, O, G, k, rng, uneven=False):
+    """The arrays of a layer with visible splines: uniform knots, or uneven ones (uneven)."""
+    if uneven:
+        steps = rng.uniform(0.25, 0.6, size=(I, G))  # (I, G) interval lengths
+        points = np.concatenate([np.zeros((I, 1)), np.cumsum(steps, axis=1)], axis=1) - 1.0
+        grid = bspline.extend_grid(points, k)  # (I, G+2k+1)
+    else:
+        grid = bspline.make_grid(G, k, I=I)
+    return {
+        "grid": grid,
+        "coef": rng.normal(0.0, 1.0, (I, O, G + k)),
+        "scale_base": rng.uniform(-1.0, 1.0, (I, O)),
+        "scale_sp": rng.uniform(0.5, 1.5, (I, O)),
+        "mask": np.ones((I, O)),
+        "k": k,
+    }

@@ -11,7 +11,8 @@ import pytest
 from scipy.interpolate import BSpline
 from scipy.special import expit
 
-from kan_np import KANLayer, bspline
+from kan_np import KANLayer
+from tests.strategies import random_layer_arrays
 
 pytestmark = pytest.mark.ex03_1
 READ = "tutorials/03_activation.md"
@@ -50,20 +51,8 @@ def edge_by_edge(x, grid, coef, scale_base, scale_sp, mask, k):
 def random_layer(I, O, G, k, seed, uneven=False):
     """Arrays of a layer with visible splines, and inputs inside and outside its grid."""
     rng = np.random.default_rng(seed)
-    if uneven:
-        steps = rng.uniform(0.2, 0.6, size=(I, G))  # (I, G)
-        points = np.concatenate([np.zeros((I, 1)), np.cumsum(steps, axis=1)], axis=1) - 1.0
-        grid = bspline.extend_grid(points, k)  # (I, G+2k+1)
-    else:
-        grid = bspline.make_grid(G, k, I=I)
-    arrays = {
-        "grid": grid,
-        "coef": rng.normal(0.0, 1.0, (I, O, G + k)),
-        "scale_base": rng.uniform(-1.0, 1.0, (I, O)),
-        "scale_sp": rng.uniform(0.5, 1.5, (I, O)),
-        "mask": np.ones((I, O)),
-        "k": k,
-    }
+    arrays = random_layer_arrays(I, O, G, k, rng, uneven)
+    grid = arrays["grid"]
     lo, hi = grid[:, 0] - 0.5, grid[:, -1] + 0.5  # (I,)
     x = lo + (hi - lo) * rng.random((50, I))  # (N, I)
     return x, arrays

@@ -11,7 +11,8 @@ the scalar sum(dy * y), y the layer's forward pass, at samples kept away from th
 import numpy as np
 import pytest
 
-from kan_np import KANLayer, bspline, gradcheck
+from kan_np import KANLayer, gradcheck
+from tests.strategies import random_layer_arrays
 
 pytestmark = pytest.mark.ex04_1
 READ = "tutorials/04_backprop.md, 'The derivatives of one layer'"
@@ -43,20 +44,8 @@ def backward(exercise):
 def problem(I, O, G, k, seed, uneven=False, N=12):
     """Random layer arrays, inputs at least 0.02 from every knot, and an upstream dy."""
     rng = np.random.default_rng(seed)
-    if uneven:
-        steps = rng.uniform(0.25, 0.6, size=(I, G))  # (I, G)
-        points = np.concatenate([np.zeros((I, 1)), np.cumsum(steps, axis=1)], axis=1) - 1.0
-        grid = bspline.extend_grid(points, k)  # (I, G+2k+1)
-    else:
-        grid = bspline.make_grid(G, k, I=I)
-    arrays = {
-        "grid": grid,
-        "coef": rng.normal(0.0, 1.0, (I, O, G + k)),
-        "scale_base": rng.uniform(-1.0, 1.0, (I, O)),
-        "scale_sp": rng.uniform(0.5, 1.5, (I, O)),
-        "mask": np.ones((I, O)),
-        "k": k,
-    }
+    arrays = random_layer_arrays(I, O, G, k, rng, uneven)
+    grid = arrays["grid"]
     lo, hi = grid[:, 0] - 0.3, grid[:, -1] + 0.3  # (I,)
     x = lo + (hi - lo) * rng.random((4 * N, I))  # (4N, I) candidates
     gap = np.min(np.abs(x[:, :, None] - grid[None]), axis=2).min(axis=1)  # (4N,)
