@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing kan_np
 import kan_np.training  # noqa: E402, F401  (imported here so the timing excludes it)
 from kan_np.datasets import create_dataset, exp_sin_sq  # noqa: E402
 
-DEFAULT_STEPS = "20,15,15,40"
+DEFAULT_STEPS = "20,15,15,30"
 
 
 def load_chapter05():

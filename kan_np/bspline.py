@@ -102,8 +102,8 @@ def find_span(x, grid, uniform=None):
     Evenly spaced knots (the grids a KAN starts with) give s by arithmetic,
     floor((x - t_0) / h), which rounding can put one interval off right at a knot; one
     comparison with the two neighbouring knots settles it. Other knots are counted: s + 1
-    is the number of knots at or below x (one vector comparison per knot), or, for long
-    knot vectors, found by one binary search per input.
+    is the number of knots at or below x: counted with one vector comparison per knot when
+    there are fewer knots than inputs, else found by one binary search per input.
 
     Args:
         x: (N, I) inputs.
@@ -125,7 +125,7 @@ def find_span(x, grid, uniform=None):
         s = guess.astype(np.intp)  # (N, I)
         at_s = np.arange(I) * n_knots + s  # (N, I)  flat index of t_s
         return s - (x < grid.take(at_s)) + (x >= grid.take(at_s + 1))
-    if n_knots <= 32:
+    if n_knots < I:  # few knots, many inputs: one vector comparison per knot
         count = np.zeros((N, I), dtype=np.intp)  # (N, I)
         for j in range(n_knots):
             count += x >= grid[:, j]
