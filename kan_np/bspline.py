@@ -121,7 +121,7 @@ def find_span(x, grid, uniform=None):
         h = (grid[:, -1] - t0) / (n_knots - 1)  # (I,)
         with np.errstate(over="ignore", invalid="ignore"):  # huge x: +-inf, clipped next
             guess = np.floor((x - t0) / h)  # (N, I)
-        np.clip(guess, 0, n_knots - 2, out=guess)
+        np.fmin(np.fmax(guess, 0, out=guess), n_knots - 2, out=guess)  # NaN -> 0, no crash
         s = guess.astype(np.intp)  # (N, I)
         at_s = np.arange(I) * n_knots + s  # (N, I)  flat index of t_s
         return s - (x < grid.take(at_s)) + (x >= grid.take(at_s + 1))
