@@ -27,6 +27,7 @@ import numpy as np
 from scipy.special import expit
 
 from kan_np import checks
+from kan_np.flat import FlatParameters
 
 PARAM_NAMES = ("weight", "bias")
 
@@ -108,7 +109,7 @@ class DenseLayer:
         return new
 
 
-class MLP:
+class MLP(FlatParameters):
     """A fully connected network of width [n_0, ..., n_L] (see the module docstring).
 
     Args:
@@ -196,29 +197,6 @@ class MLP:
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""
         return [(l, name, getattr(layer, name))
                 for l, layer in enumerate(self.layers) for name in PARAM_NAMES]  # fmt: skip
-
-    def get_flat(self):
-        """All trainable parameters as one new vector (P,)."""
-        return np.concatenate([arr.ravel() for _, _, arr in self.parameters()])
-
-    def set_flat(self, theta):
-        """Write a vector (P,) into the parameters, in place."""
-        theta = np.asarray(theta, dtype=float)
-        if theta.shape != (self.num_parameters(),):
-            raise ValueError(f"theta must have shape ({self.num_parameters()},), got "
-                             f"{theta.shape}")  # fmt: skip
-        start = 0
-        for _, _, arr in self.parameters():
-            arr[...] = theta[start : start + arr.size].reshape(arr.shape)
-            start += arr.size
-
-    def flatten_grads(self, grads):
-        """grads[l][name] -> one vector (P,) in the order of `parameters()`."""
-        return np.concatenate([grads[l][name].ravel() for l, name, _ in self.parameters()])
-
-    def num_parameters(self):
-        """The number of weights and biases: sum_l (n_l + 1) n_{l+1}."""
-        return sum(arr.size for _, _, arr in self.parameters())
 
     def copy(self):
         """An independent deep copy."""

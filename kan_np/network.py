@@ -17,10 +17,11 @@ dl/dKAN(x) = 2 (KAN(x) - y) / (N O).
 import numpy as np
 
 from kan_np import checks
+from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
 
 
-class KAN:
+class KAN(FlatParameters):
     """A Kolmogorov–Arnold Network.
 
     Args:
@@ -176,30 +177,6 @@ class KAN:
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""
         return [(l, name, getattr(layer, name))
                 for l, layer in enumerate(self.layers) for name in PARAM_NAMES]  # fmt: skip
-
-    def get_flat(self):
-        """All trainable parameters as one new vector (P,)."""
-        return np.concatenate([arr.ravel() for _, _, arr in self.parameters()])
-
-    def set_flat(self, theta):
-        """Write a vector (P,) into the parameters, in place."""
-        theta = np.asarray(theta, dtype=float)
-        if theta.shape != (self.num_parameters(),):
-            raise ValueError(
-                f"theta must have shape ({self.num_parameters()},), got {theta.shape} entries"
-            )
-        start = 0
-        for _, _, arr in self.parameters():
-            arr[...] = theta[start : start + arr.size].reshape(arr.shape)
-            start += arr.size
-
-    def flatten_grads(self, grads):
-        """grads[l][name] -> one vector (P,) in the order of `parameters()`."""
-        return np.concatenate([grads[l][name].ravel() for l, name, _ in self.parameters()])
-
-    def num_parameters(self):
-        """The number of trainable numbers (spline coefficients, scales and affine)."""
-        return sum(arr.size for _, _, arr in self.parameters())
 
     # ---------------------------------------------------------------------------- helpers
     def data_or_train_input(self, x):
