@@ -54,6 +54,18 @@ def mode_of(args):
     return "smoke" if args.smoke else "quick" if args.quick else "full"
 
 
+def start(doc, settings, argv, figures=True):
+    """Parse a script's command line: (args, mode, its settings, start time).
+
+    With figures=True, matplotlib is switched to the Agg backend first.
+    """
+    args = parser(doc.split("\n")[0]).parse_args(argv)
+    mode = mode_of(args)
+    if figures:
+        use_agg()
+    return args, mode, settings[mode], time.perf_counter()
+
+
 # -------------------------------------------------------------------------- numbers
 def kan_parameters(model):
     """Trainable numbers of a numeric KAN: coef (I, O, M) + scale_base + scale_sp per layer."""

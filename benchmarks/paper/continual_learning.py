@@ -138,10 +138,7 @@ def draw(result, path):
 
 def main(argv=None):
     """Run, print the table, write the figure; returns {"result", "rows", "figures"}."""
-    args = common.parser(__doc__.split("\n")[0]).parse_args(argv)
-    mode, started = common.mode_of(args), time.perf_counter()
-    cfg = SETTINGS[mode]
-    common.use_agg()
+    args, mode, cfg, started = common.start(__doc__, SETTINGS, argv)
     result = run(cfg)
     rows = []
     for name, res in result["models"].items():

@@ -45,9 +45,7 @@ def median_ms(model, x, y, repeats):
 
 def main(argv=None):
     """Time both models per config, print the table; returns {"rows"}."""
-    args = common.parser(__doc__.split("\n")[0]).parse_args(argv)
-    mode, started = common.mode_of(args), time.perf_counter()
-    cfg = SETTINGS[mode]
+    args, mode, cfg, started = common.start(__doc__, SETTINGS, argv, figures=False)
     rng = np.random.default_rng(0)
     rows = []
     for width, G in cfg["configs"]:

@@ -152,10 +152,7 @@ def draw(results, path):
 
 def main(argv=None):
     """Run, print the tables, write the figure; returns {"results", "rows", "figures"}."""
-    args = common.parser(__doc__.split("\n")[0]).parse_args(argv)
-    mode, started = common.mode_of(args), time.perf_counter()
-    cfg = SETTINGS[mode]
-    common.use_agg()
+    args, mode, cfg, started = common.start(__doc__, SETTINGS, argv)
     results = [run_function(name, cfg) for name in TOY_FUNCTIONS]
 
     rows = []
