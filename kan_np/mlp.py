@@ -231,6 +231,7 @@ def width_for_parameters(n_in, n_out, depth, target):
     checks.as_int(target, "target (number of parameters)", 1)
 
     def count(H):
+        """Weights and biases of [n_in, H, ..., H, n_out] with `depth` affine maps."""
         return (n_in + 1) * H + (depth - 2) * (H + 1) * H + (H + 1) * n_out
 
     H = 1
