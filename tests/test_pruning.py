@@ -1,14 +1,11 @@
 """Node and edge scores (paper and attribution) and pruning to a smaller KAN."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import kan_np as kn
 from kan_np import pruning
-
-REFERENCE = Path(__file__).parent / "data" / "pykan_reference.npz"
+from tests.reference import load_reference, pykan_model
 
 
 def strong_model(width=(2, 3, 1), seed=0):
@@ -92,11 +89,8 @@ def test_inputs_are_kept_unless_asked():
 
 
 def test_attribution_matches_pykan():
-    ref = np.load(REFERENCE, allow_pickle=False)
-    model = kn.KAN([2, 3, 1], grid=5, k=3, seed=0)
-    for l, layer in enumerate(model.layers):
-        for name in ("grid", "coef", "scale_base", "scale_sp", "mask"):
-            getattr(layer, name)[...] = ref[f"{name}_{l}"]
+    ref = load_reference()
+    model = pykan_model(ref)
     nodes = pruning.node_scores(model, ref["x"], method="attribution")
     edges = pruning.edge_scores(model, ref["x"], method="attribution")
     for l in range(3):

@@ -16,38 +16,23 @@ all-zero coefficients (see the data README); kan_np's minimum-norm fit keeps the
 which `test_refine_keeps_the_rank_deficient_layer_on_its_samples` checks instead.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-import kan_np as kn
 from kan_np import bspline
+from tests.reference import load_reference, pykan_model
 
-DATA = Path(__file__).resolve().parent / "data" / "pykan_reference.npz"
 LAYERS = (0, 1)
 K = 3
 
 
 @pytest.fixture(scope="module")
 def ref():
-    with np.load(DATA, allow_pickle=False) as data:
-        return {key: data[key] for key in data.files}
+    return load_reference()
 
 
 def close(ours, theirs, what):
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12, err_msg=what)
-
-
-def pykan_model(ref):
-    """KAN([2, 3, 1], grid=5, k=3) holding pykan's stored parameters."""
-    model = kn.KAN([2, 3, 1], grid=5, k=K)
-    for l, layer in enumerate(model.layers):
-        for name in ("grid", "coef", "scale_base", "scale_sp", "mask"):
-            target = getattr(layer, name)
-            assert target.shape == ref[f"{name}_{l}"].shape, f"{name}_{l}"
-            target[...] = ref[f"{name}_{l}"]
-    return model
 
 
 # ---------------------------------------------------------------------------------- basis

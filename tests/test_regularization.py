@@ -1,7 +1,5 @@
 """The sparsity penalty: values by hand and against pykan, gradient checks of every term."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -10,9 +8,9 @@ from hypothesis import strategies as st
 import kan_np as kn
 from kan_np import regularization as reg
 from kan_np.gradcheck import numerical_gradient, relative_error, vjp_check, worst_entry
+from tests.reference import load_reference, pykan_model
 
 TOL = 1e-7  # centred differences, h = 1e-5, float64, samples away from knots and from 0
-REFERENCE = Path(__file__).parent / "data" / "pykan_reference.npz"
 
 
 def check(name, analytic, numeric, tol=TOL):
@@ -25,16 +23,6 @@ def check(name, analytic, numeric, tol=TOL):
 def away_from_zero(shape, rng, low=0.05):
     """Random values with |v| >= low, so |.| has no kink within h of them."""
     return rng.choice([-1.0, 1.0], shape) * rng.uniform(low, 1.0, shape)
-
-
-def pykan_model():
-    """The fixture's [2, 3, 1] model, its input and data (see tests/data/README.md)."""
-    ref = np.load(REFERENCE, allow_pickle=False)
-    model = kn.KAN([2, 3, 1], grid=5, k=3, seed=0)
-    for l, layer in enumerate(model.layers):
-        for name in ("grid", "coef", "scale_base", "scale_sp", "mask"):
-            getattr(layer, name)[...] = ref[f"{name}_{l}"]
-    return model, ref
 
 
 def busy_model(seed=0, width=(2, 3, 2)):
@@ -64,7 +52,8 @@ def test_paper_penalty_by_hand():
 
 
 def test_pykan_metric_matches_pykan_value_and_gradient():
-    model, ref = pykan_model()
+    ref = load_reference()
+    model = pykan_model(ref)
     x = ref["x"]
     l1, ent, coef, diff = ref["reg_lambdas"]
     options = {"lamb_l1": l1, "lamb_entropy": ent, "lamb_coef": coef, "lamb_coefdiff": diff}
@@ -83,7 +72,8 @@ def test_pykan_metric_matches_pykan_value_and_gradient():
 
 
 def test_pykan_defaults_are_1_2_0_0():
-    model, ref = pykan_model()
+    ref = load_reference()
+    model = pykan_model(ref)
     explicit = dict(lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0, lamb_coefdiff=0.0)
     assert reg.penalty(model, ref["x"], "pykan") == reg.penalty(
         model, ref["x"], "pykan", **explicit
