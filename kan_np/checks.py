@@ -85,10 +85,14 @@ def as_nonneg_float(value, name):
     return float(value)
 
 
+class NonFiniteError(ValueError):
+    """A computed value overflowed to inf or NaN (the inputs or parameters are too large)."""
+
+
 def finite_output(y, what="the model output"):
-    """y itself, or a ValueError when it overflowed (inputs too large for float64)."""
+    """y itself, or a NonFiniteError (a ValueError) when it overflowed."""
     if not np.all(np.isfinite(y)):
-        raise ValueError(
+        raise NonFiniteError(
             f"{what} is not finite: the inputs are too large for float64 arithmetic "
             "(values near 1e300 overflow); rescale the data"
         )

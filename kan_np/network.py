@@ -144,7 +144,7 @@ class KAN(FlatParameters):
         regularize = lamb > 0
         try:
             pred, inputs, caches = self.forward_all(x, want_acts=regularize)
-        except ValueError:  # diverged parameters overflowed: report a NaN loss, not a crash
+        except checks.NonFiniteError:  # diverged parameters overflowed: a NaN loss, no crash
             return float("nan"), [{name: np.full_like(arr, np.nan) for name, arr in
                                    layer.params().items()} for layer in self.layers]  # fmt: skip
         diff = pred - y  # (N, n_L)
