@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import j0
 
+from kan_np import checks
+
 DATASET_KEYS = ("train_input", "train_label", "test_input", "test_label")
 
 
@@ -227,6 +229,31 @@ def validate_dataset(ds):
 
 
 # ---------------------------------------------------------------- toy functions (§3.1)
+
+
+class Batches:
+    """The training set of a dataset, or random minibatches of it (for `fit`).
+
+    batch = -1 (or >= N) gives the full arrays every step; b > 0 gives b samples drawn
+    without replacement by a Generator(seed), a new draw each step.
+    """
+
+    def __init__(self, data, batch, seed):
+        self.x, self.y = data["train_input"], data["train_label"]  # (N, n_0), (N, n_L)
+        self.N = self.x.shape[0]
+        batch = checks.as_int(batch, "batch", -1)
+        if batch == 0:
+            raise ValueError("batch must be -1 (all samples) or a number of samples >= 1, got 0")
+        self.size = self.N if batch == -1 or batch >= self.N else batch
+        self.minibatch = self.size < self.N
+        self.rng = np.random.default_rng(seed)
+
+    def draw(self):
+        """(x, y) of this step: (B, n_0), (B, n_L); the full arrays themselves if B = N."""
+        if not self.minibatch:
+            return self.x, self.y
+        ids = self.rng.choice(self.N, self.size, replace=False)  # (B,)
+        return self.x[ids], self.y[ids]
 
 
 class ToyFunction(NamedTuple):

@@ -39,7 +39,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from kan_np import checks, optim, regularization
-from kan_np.datasets import validate_dataset
+from kan_np.datasets import Batches, validate_dataset
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
@@ -131,7 +131,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
     data = _check_data(model, dataset)
-    batches = _Batches(data, batch, seed)
+    batches = Batches(data, batch, seed)
 
     model.train_input = data["train_input"]
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
@@ -311,27 +311,6 @@ class _Run:
         self.bar.update(1)
         step = self.steps_done - 1
         return self.callback is not None and bool(self.callback(step, self.model, self.history))
-
-
-class _Batches:
-    """The training set, or random minibatches of it drawn with Generator(seed)."""
-
-    def __init__(self, data, batch, seed):
-        self.x, self.y = data["train_input"], data["train_label"]  # (N, n_0), (N, n_L)
-        self.N = self.x.shape[0]
-        batch = checks.as_int(batch, "batch", -1)
-        if batch == 0:
-            raise ValueError("batch must be -1 (all samples) or a number of samples >= 1, got 0")
-        self.size = self.N if batch == -1 or batch >= self.N else batch
-        self.minibatch = self.size < self.N
-        self.rng = np.random.default_rng(seed)
-
-    def draw(self):
-        """(x, y) of this step: (B, n_0), (B, n_L); the full arrays themselves if B = N."""
-        if not self.minibatch:
-            return self.x, self.y
-        ids = self.rng.choice(self.N, self.size, replace=False)  # (B,)
-        return self.x[ids], self.y[ids]
 
 
 class _Diverged(Exception):
