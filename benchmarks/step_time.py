@@ -1,23 +1,46 @@
-"""Median milliseconds per training step and peak memory, float64 (issue 2, item 6).
+"""Time and peak memory of one training step, float64, beside efficient-kan at equal work.
 
-One step = forward + mean squared error + backward + one Adam update of every parameter.
-Peak memory is the largest traced NumPy allocation during one step (tracemalloc).
+    python benchmarks/step_time.py                          # kan_np alone, one BLAS thread
+    python benchmarks/step_time.py --efficient-kan /path/to/efficient-kan \\
+        --peer-python /path/to/venv-with-torch/bin/python   # efficient-kan in the same run
+    python benchmarks/step_time.py --threads 0              # leave BLAS threads alone
 
-Run:  python benchmarks/step_time.py [--repeats 30]
+One step = forward + mean squared error + backward + one Adam update (lr 1e-3) of every
+parameter, on N uniform(-1, 1) inputs with normal targets:
 
-Reference figures (2-core machine of this kind, float64, ms per step), from the issue:
-pykan 0.2.8 fastest mode 4.4 / 28 / 327 / 508; efficient-kan 3.4 / 16 / 157 / 61; the bare
-NumPy matrix products of (c) and (d) alone 10 / 7.7.
+    (a) [2, 5, 1] G=5 N=1000      (b) [4, 8, 8, 1] G=10 N=2048
+    (c) [16, 32, 32, 1] G=10 N=4096   (d) [784, 64, 10] G=5 N=256
+
+Printed per configuration: the median wall and CPU milliseconds of R repeats (after a
+warm-up), the peak traced NumPy memory of one step (tracemalloc), the bare matrix products
+of the step alone (what the dense basis costs at the least), and, with --efficient-kan,
+efficient-kan's medians for the same step measured by `efficient_kan_runner.py` in a
+subprocess right after ours, with the ratio. The load average is printed before and
+after: numbers taken under load are not comparable.
+
+BLAS runs on one thread (threadpoolctl) unless --threads says otherwise, and the peer gets
+the same number of torch threads: with one other job on a 2-core machine, OpenBLAS's
+default threading made (b)-(d) five to eight times slower and the numbers irreproducible.
 """
 
 import argparse
-import time
+import json
+import pathlib
+import subprocess
+import sys
 import tracemalloc
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-import kan_np as kn
-from kan_np.optim import Adam
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing kan_np
+sys.path.insert(0, str(HERE))  # timing.py
+
+from timing import machine, measure  # noqa: E402
+
+import kan_np as kn  # noqa: E402
+from kan_np.optim import Adam  # noqa: E402
 
 CONFIGS = {
     "a": ([2, 5, 1], 5, 1000),
@@ -25,14 +48,14 @@ CONFIGS = {
     "c": ([16, 32, 32, 1], 10, 4096),
     "d": ([784, 64, 10], 5, 256),
 }
-REFERENCE = {"a": (4.4, 3.4, None), "b": (28, 16, None), "c": (327, 157, 10), "d": (508, 61, 7.7)}
 
 
 def make_step(width, G, N, seed=0):
+    """A KAN, its data and Adam; returns the step (loss, gradient, update) and the model."""
     rng = np.random.default_rng(seed)
     model = kn.KAN(width, grid=G, k=3, seed=seed)
-    x = rng.uniform(-1, 1, (N, width[0]))
-    y = rng.normal(size=(N, width[-1]))
+    x = rng.uniform(-1, 1, (N, width[0]))  # (N, n_0)
+    y = rng.normal(size=(N, width[-1]))  # (N, n_L)
     params = [arr for _, _, arr in model.parameters()]
     adam = Adam(params, lr=1e-3)
 
@@ -40,7 +63,7 @@ def make_step(width, G, N, seed=0):
         _, grads = model._loss_and_grad(x, y)
         adam.step([grads[l][name] for l, name, _ in model.parameters()])
 
-    return step
+    return step, model
 
 
 def bare_matmuls(width, G, N, seed=0):
@@ -60,17 +83,8 @@ def bare_matmuls(width, G, N, seed=0):
     return step
 
 
-def median_ms(step, repeats):
-    step()
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    return 1e3 * float(np.median(times))
-
-
 def peak_mb(step):
+    """The largest traced allocation during one call of step, in MB (2^20 bytes)."""
     tracemalloc.start()
     step()
     peak = tracemalloc.get_traced_memory()[1]
@@ -78,21 +92,56 @@ def peak_mb(step):
     return peak / 2**20
 
 
-def main():
+def run_efficient_kan(path, python, names, repeats, threads):
+    """efficient-kan's medians on the same configurations, from its own Python."""
+    configs = json.dumps({name: CONFIGS[name] for name in names})
+    command = [python, str(HERE / "efficient_kan_runner.py"), "--path", path,
+               "--configs", configs, "--repeats", str(repeats),
+               "--threads", str(max(threads, 1))]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"efficient_kan_runner.py failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30)
-    parser.add_argument("--only", default="abcd")
-    args = parser.parse_args()
-    print(f"{'cfg':4}{'width':>18}{'G':>4}{'N':>6}{'ms/step':>10}{'peak MB':>9}"
-          f"{'matmul ms':>11}{'x eff-kan':>11}{'x pykan':>9}")  # fmt: skip
+    parser.add_argument("--repeats", type=int, default=30, help="timed steps per config")
+    parser.add_argument("--only", default="abcd", help="which configurations, e.g. ab")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads; 0: leave alone")
+    parser.add_argument("--efficient-kan", metavar="PATH", help="an efficient-kan checkout")
+    parser.add_argument("--peer-python", metavar="PYTHON", help="a Python with torch")
+    args = parser.parse_args(argv)
+    print(f"numpy {np.__version__}, float64, BLAS threads {args.threads or 'default'}, "
+          f"median of {args.repeats} steps")  # fmt: skip
+    print("before:", machine())
+    peer = bool(args.efficient_kan)
+    python = args.peer_python or sys.executable
+    limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
+    head = f"{'cfg':4}{'width':>17}{'G':>3}{'N':>6}{'wall ms':>9}{'cpu ms':>8}{'peak MB':>8}"
+    head += f"{'matmul':>8}" + (
+        f"{'ek wall':>9}{'ek cpu':>8}{'x wall':>7}{'x cpu':>7}" if peer else ""
+    )
+    print(head)
     for name in args.only:
         width, G, N = CONFIGS[name]
-        step = make_step(width, G, N)
-        ms = median_ms(step, args.repeats)
-        mm = median_ms(bare_matmuls(width, G, N), args.repeats)
-        pykan, effkan, _ = REFERENCE[name]
-        print(f"{name:4}{str(width):>18}{G:>4}{N:>6}{ms:>10.2f}{peak_mb(step):>9.1f}"
-              f"{mm:>11.2f}{effkan / ms:>11.1f}{pykan / ms:>9.1f}")  # fmt: skip
+        step, _ = make_step(width, G, N)
+        ours = measure(step, args.repeats, warmup=3)
+        matmul = measure(bare_matmuls(width, G, N), args.repeats)["cpu_ms"]
+        row = (f"{name:4}{str(width):>17}{G:>3}{N:>6}{ours['wall_ms']:>9.2f}"
+               f"{ours['cpu_ms']:>8.2f}{peak_mb(step):>8.1f}{matmul:>8.2f}")  # fmt: skip
+        if peer:  # measured right after ours, so both see about the same load
+            ek = run_efficient_kan(args.efficient_kan, python, name, args.repeats, args.threads)
+            ek = ek[name]
+            row += (f"{ek['wall_ms']:>9.2f}{ek['cpu_ms']:>8.2f}"
+                    f"{ek['wall_ms'] / ours['wall_ms']:>7.1f}"
+                    f"{ek['cpu_ms'] / ours['cpu_ms']:>7.1f}")  # fmt: skip
+        print(row)
+    if limits is not None:
+        limits.restore_original_limits()
+    print("after: ", machine())
+    if peer:
+        print("ek = efficient-kan (PyTorch CPU, float64, same step and data); x = ek / kan_np")
 
 
 if __name__ == "__main__":
