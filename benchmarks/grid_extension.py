@@ -1,149 +1,146 @@
 """Grid extension on exp(sin(pi x) + y^2): accuracy and time of the whole schedule.
 
-    python benchmarks/grid_extension.py                     # [2,5,1] and [2,1,1]
-    python benchmarks/grid_extension.py --steps 50 --repeat 1
-    OPENBLAS_NUM_THREADS=1 python benchmarks/grid_extension.py
-    /work/pykan-venv/bin/python benchmarks/grid_extension.py --pykan --steps 50
+    python benchmarks/grid_extension.py                           # 50 steps per stage
+    python benchmarks/grid_extension.py --steps 200 --repeat 3
+    python benchmarks/grid_extension.py --pykan /work/pykan-venv/bin/python   # pykan beside
 
-The paper's walk-through (§2.4, Fig. 2.3; PAPER.md §4): 1000 train and 1000 test samples
-(create_dataset(..., n_var=2, seed=0)), KAN(width, grid=3, k=3, seed=0); for G in 3, 5,
-10, 20: refine to G (except the first), then fit(opt="lbfgs", steps=S) with fit's defaults
-(grid updates every 5 steps before step 50). One kan_np L-BFGS step is 20 L-BFGS
-iterations, like one pykan step. Target (pykan 0.2.8, [2,5,1], 50 steps per stage): test
-RMSE 5.4e-3 / 2.5e-3 / 3.4e-4 / 1.3e-4 at G = 3 / 5 / 10 / 20, 29 s for the schedule.
---pykan runs the same schedule with pykan itself on the same data (from a Python that has
-torch and pykan 0.2.8, see benchmarks/pykan/README.md).
+The paper's walk-through (§2.4, Fig. 2.3; PAPER.md §4) as in pykan's tutorial: 1000 train
+and 1000 test samples (create_dataset(..., n_var=2, seed=0)), KAN([2, 5, 1], grid=3, k=3,
+seed=0); for G in 3, 5, 10, 20: refine to G (except the first), then fit(opt="lbfgs",
+steps=S) with fit's defaults, which are pykan's (grid updates every 5 steps before step
+50). One L-BFGS step is 20 L-BFGS iterations on both sides, so S steps per stage are the
+same work for kan_np and pykan.
 
-BLAS threads: the matrices are small ((1000, 46) @ (46, 5) and the like), and on 2 cores
-shared with other jobs OpenBLAS's default threading made the schedule about twice as slow
-(4.3 s against 2.3 s with OPENBLAS_NUM_THREADS=1); it also changes the last digits, so the
-RMSE columns differ slightly between the two settings.
-
-Prints one table row per stage (train and test RMSE at the end of the stage, seconds of
-refine + fit) and the total; --repeat R runs each schedule R times and reports the fastest
-(the numbers are deterministic, the time is not on a shared machine). Import time is not
-counted. Writes figures/grid_extension_staircase.png (--figure PATH, or --figure '' for
-none). The training loop and the drawing live in figures/chapter05.py, which the
-tutorial's staircase figure also uses.
+Prints one row per stage: train and test RMSE at the end of the stage, and the wall and
+CPU seconds of refine + fit (medians over --repeat runs; the RMSEs are deterministic), then
+the totals and the load average before and after. BLAS runs on one thread (threadpoolctl)
+unless --threads says otherwise. --pykan PYTHON runs `pykan_runner.py` with that Python (it
+needs torch and pykan 0.2.8, see benchmarks/pykan/README.md) on the same data and steps in
+the same run, and prints its columns beside ours. --figure PATH draws the staircase with
+figures/chapter05.py. Import time is not counted.
 """
 
 import argparse
 import importlib.util
-import os
+import json
 import pathlib
+import statistics
+import subprocess
 import sys
-import time
+import tempfile
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing kan_np
+sys.path.insert(0, str(HERE))  # timing.py
+
+from timing import clock, elapsed, machine  # noqa: E402
 
 import kan_np.training  # noqa: E402, F401  (imported here so the timing excludes it)
+from kan_np import KAN  # noqa: E402
 from kan_np.datasets import create_dataset, exp_sin_sq  # noqa: E402
 
-DEFAULT_STEPS = "20,15,15,30"
+GRIDS = (3, 5, 10, 20)
+DATA_KEYS = ("train_input", "train_label", "test_input", "test_label")
 
 
-def load_chapter05():
-    """figures/chapter05.py, imported by its path (figures/ is not a package)."""
-    path = ROOT / "figures" / "chapter05.py"
-    spec = importlib.util.spec_from_file_location("kan_np_figures_chapter05", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def schedule(ds, steps, width=(2, 5, 1)):
+    """One run: the stages as dicts {G, history, train_rmse, test_rmse, wall, cpu}."""
+    model = KAN(list(width), grid=GRIDS[0], k=3, seed=0)
+    stages = []
+    for G, n in zip(GRIDS, steps, strict=True):
+        start = clock()
+        if G != GRIDS[0]:
+            model = model.refine(G)  # on the training inputs of the last fit
+        history = model.fit(ds, opt="lbfgs", steps=n, progress=False)
+        wall, cpu = elapsed(start)
+        rmse = {"train_rmse": history["train_rmse"][-1], "test_rmse": history["test_rmse"][-1]}
+        stages.append({"G": G, "history": history, **rmse, "wall": wall, "cpu": cpu})
+    return stages
 
 
-def run(width, steps, repeat, chapter05, ds):
-    """The schedule `repeat` times; the stages of the fastest run, and its total seconds."""
-    best, best_total = None, np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        stages = chapter05.grid_extension(width, chapter05.GRIDS, steps, seed=0, dataset=ds)
-        total = time.perf_counter() - start
-        if total < best_total:
-            best, best_total = stages, total
-    return best, best_total
+def medians(runs):
+    """The first run's stages with wall and cpu replaced by the medians over all runs."""
+    stages = [dict(stage) for stage in runs[0]]
+    for j, stage in enumerate(stages):
+        for key in ("wall", "cpu"):
+            stage[key] = statistics.median(run[j][key] for run in runs)
+    return stages
 
 
-def run_pykan(steps, ds):
-    """The same schedule with pykan 0.2.8 ([2, 5, 1], seed 0, float64, one torch thread).
-
-    Run with the pykan venv's Python (benchmarks/pykan/README.md). pykan's refine uses the
-    inputs of the model's last forward (after fit: the test inputs), as in its tutorials.
-    """
-    import tempfile
-
-    import torch
-
-    torch.set_default_dtype(torch.float64)
-    torch.set_num_threads(1)
-    from kan import KAN as PykanKAN
-
-    data = {key: torch.tensor(ds[key]) for key in ("train_input", "train_label",
-                                                    "test_input", "test_label")}  # fmt: skip
-    stages, start_all = [], time.perf_counter()
-    os.chdir(tempfile.mkdtemp())  # pykan may write checkpoint folders into the cwd
-    model = PykanKAN(width=[2, 5, 1], grid=3, k=3, seed=0, auto_save=False)
-    for G, n in zip((3, 5, 10, 20), steps, strict=True):
-        start = time.perf_counter()
-        if G != 3:
-            model = model.refine(G)
-            model.auto_save = False
-        result = model.fit(data, opt="LBFGS", steps=n, log=10**6)
-        stages.append({"G": G, "train_rmse": float(result["train_loss"][-1]),
-                       "test_rmse": float(result["test_loss"][-1]),
-                       "seconds": time.perf_counter() - start})  # fmt: skip
-    return stages, time.perf_counter() - start_all
+def run_pykan(python, ds, steps, repeat):
+    """pykan_runner.py in its own Python on the same data: its stages (medians)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "data.npz"
+        np.savez(path, **{key: ds[key] for key in DATA_KEYS})
+        command = [python, str(HERE / "pykan_runner.py"), "--data", str(path),
+                   "--steps", ",".join(map(str, steps)), "--repeat", str(repeat)]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"pykan_runner.py failed:\n{done.stderr[-3000:]}")
+    return medians(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def print_table(width, steps, stages, total, targets):
-    """One row per stage; the target column only for the [2, 5, 1] KAN it was set for."""
-    print(f"\nKAN{list(width)}, L-BFGS steps per stage {steps}")
-    print(f"{'G':>4} {'steps':>5} {'train RMSE':>11} {'test RMSE':>10} {'target':>8} "
-          f"{'seconds':>8}")  # fmt: skip
-    for stage, n in zip(stages, steps, strict=True):
-        target = targets.get(stage["G"]) if list(width) == [2, 5, 1] else None
-        mark = "" if target is None else ("  ok" if stage["test_rmse"] <= target else "  MISSED")
-        shown = "-" if target is None else f"{target:.1e}"
-        print(f"{stage['G']:>4} {n:>5} {stage['train_rmse']:>11.2e} {stage['test_rmse']:>10.2e} "
-              f"{shown:>8} {stage['seconds']:>8.2f}{mark}")  # fmt: skip
-    print(f"total {total:.2f} s for {sum(steps)} steps")
+def print_table(steps, ours, theirs):
+    """One row per stage, pykan's columns beside ours when there are any."""
+    head = f"{'G':>3}{'steps':>6}{'train RMSE':>11}{'test RMSE':>10}{'wall s':>8}{'cpu s':>7}"
+    print(head + ("  | pykan: train RMSE  test RMSE  wall s  cpu s" if theirs else ""))
+    for j, (stage, n) in enumerate(zip(ours, steps, strict=True)):
+        row = (f"{stage['G']:>3}{n:>6}{stage['train_rmse']:>11.2e}{stage['test_rmse']:>10.2e}"
+               f"{stage['wall']:>8.2f}{stage['cpu']:>7.2f}")  # fmt: skip
+        if theirs:
+            p = theirs[j]
+            row += (f"  |        {p['train_rmse']:>10.2e} {p['test_rmse']:>10.2e}"
+                    f"{p['wall']:>8.2f}{p['cpu']:>7.2f}")  # fmt: skip
+        print(row)
+    total = f"total{sum(steps):>4}{'':>21}"
+    total += f"{sum(s['wall'] for s in ours):>8.2f}{sum(s['cpu'] for s in ours):>7.2f}"
+    if theirs:
+        total += f"  |{'':>30}{sum(s['wall'] for s in theirs):>8.2f}"
+        total += f"{sum(s['cpu'] for s in theirs):>7.2f}"
+    print(total)
+
+
+def draw(stages, steps, path):
+    """The staircase figure, drawn by figures/chapter05.py (imported by its path)."""
+    spec = importlib.util.spec_from_file_location("chapter05", ROOT / "figures" / "chapter05.py")
+    chapter05 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(chapter05)
+    title = f"grid extension, KAN[2, 5, 1] on exp(sin(πx) + y²), steps {steps}"
+    print("wrote", chapter05.draw_staircase(stages, path, title))
 
 
 def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    help_steps = f"steps per stage: one int or four (default {DEFAULT_STEPS})"
-    parser.add_argument("--steps", default=DEFAULT_STEPS, help=help_steps)
-    parser.add_argument("--widths", default="2,5,1;2,1,1", help="';'-separated KAN widths")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per width (fastest kept)")
-    default_figure = ROOT / "figures" / "grid_extension_staircase.png"
-    parser.add_argument("--figure", default=str(default_figure), help="PNG path, '' for none")
-    help_pykan = "run pykan 0.2.8 instead ([2,5,1]; needs torch and pykan)"
-    parser.add_argument("--pykan", action="store_true", help=help_pykan)
+    parser.add_argument("--steps", default="50", help="steps per stage: one int or four")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of kan_np (median time)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads; 0: leave alone")
+    parser.add_argument("--pykan", metavar="PYTHON", help="run pykan beside, with this Python")
+    parser.add_argument("--pykan-repeat", type=int, default=1, help="runs of pykan")
+    parser.add_argument("--figure", default="", help="write the staircase PNG here")
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
-    steps = steps * 4 if len(steps) == 1 else steps
-    widths = [[int(n) for n in w.split(",")] for w in args.widths.split(";")]
-
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
-    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={threads}")
-    chapter05 = load_chapter05()
+    steps = steps * len(GRIDS) if len(steps) == 1 else steps
+    print(f"numpy {np.__version__}, float64, BLAS threads {args.threads or 'default'}")
+    print(f"KAN[2, 5, 1], L-BFGS steps per stage {steps} (20 iterations each) on both sides")
+    print("before:", machine())
     ds = create_dataset(exp_sin_sq, n_var=2, seed=0)
-    if args.pykan:
-        stages, total = run_pykan(steps, ds)
-        print_table([2, 5, 1], steps, stages, total, chapter05.TARGET_TEST_RMSE)
-        return
-    results = []
-    for width in widths:
-        stages, total = run(width, steps, args.repeat, chapter05, ds)
-        print_table(width, steps, stages, total, chapter05.TARGET_TEST_RMSE)
-        results.append((width, stages))
+    theirs = run_pykan(args.pykan, ds, steps, args.pykan_repeat) if args.pykan else None
+    limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
+    runs = [schedule(ds, steps) for _ in range(args.repeat)]
+    if limits is not None:
+        limits.restore_original_limits()
+    ours = medians(runs)
+    print(f"kan_np: median of {args.repeat} runs" + (f"; pykan 0.2.8: median of "
+          f"{args.pykan_repeat}, one torch thread" if theirs else ""))  # fmt: skip
+    print_table(steps, ours, theirs)
+    print("after: ", machine())
     if args.figure:
-        width, stages = results[0]
-        title = f"grid extension, KAN{width} on exp(sin(πx) + y²), steps {steps}"
-        print("wrote", chapter05.draw_staircase(stages, args.figure, title))
+        draw(ours, steps, args.figure)
 
 
 if __name__ == "__main__":
