@@ -12,7 +12,6 @@ import math
 import numbers
 
 import numpy as np
-import scipy.optimize
 
 
 def adam_update(p, g, m, v, t, lr, beta1, beta2, eps):
@@ -62,8 +61,10 @@ class Adam:
         \hat m = m / (1 - \beta_1^t), \quad \hat v = v / (1 - \beta_2^t), \quad
         p \leftarrow p - \mathrm{lr}\, \hat m / (\sqrt{\hat v} + \epsilon)
 
-    The arithmetic lives in `adam_update` (one source of truth); `step` writes its result
-    back with ``p[...] = p_new`` so the model's own arrays change and nothing is rebound.
+    The arithmetic lives in `adam_update` (one source of truth). Every operation is
+    elementwise, so `step` lays all arrays end to end and calls it once on the whole vector
+    (P,), then writes the result back with ``p[...] = ...`` so the model's own arrays change
+    and nothing is rebound: one call instead of one per array, the same numbers.
     At t = 1 the step is lr * g / (|g| + eps), about lr * sign(g) for every entry.
 
     Args:
@@ -73,7 +74,8 @@ class Adam:
         eps: finite, > 0; keeps 0 / 0 away when a gradient entry has always been 0.
 
     Attributes:
-        m, v: lists of moment arrays, one per parameter array, same shapes.
+        m, v: lists of moment arrays, one per parameter array, same shapes (views into
+            the two vectors (P,) that `step` updates).
         t: number of steps taken so far.
     """
 
@@ -96,9 +98,17 @@ class Adam:
         self.lr = float(lr)
         self.beta1, self.beta2 = float(betas[0]), float(betas[1])
         self.eps = float(eps)
-        self.m = [np.zeros_like(p) for p in self.params]
-        self.v = [np.zeros_like(p) for p in self.params]
+        ends = np.cumsum([p.size for p in self.params])  # where each array ends in (P,)
+        self._slices = [slice(end - p.size, end) for p, end in zip(self.params, ends, strict=True)]
+        dtype = np.result_type(*self.params)
+        self._m, self._v = np.zeros(ends[-1], dtype), np.zeros(ends[-1], dtype)  # (P,) each
+        self.m = [self._m[part].reshape(p.shape) for p, part in self._pieces()]
+        self.v = [self._v[part].reshape(p.shape) for p, part in self._pieces()]
         self.t = 0
+
+    def _pieces(self):
+        """(array, slice of the flat vector (P,) that holds it), for every parameter array."""
+        return zip(self.params, self._slices, strict=True)
 
     def step(self, grads):
         """Update every parameter array in place from `grads` (one array per parameter).
@@ -113,14 +123,19 @@ class Adam:
                 raise ValueError(
                     f"grads[{i}] has shape {np.shape(g)} but params[{i}] has shape {p.shape}"
                 )
-            if not np.all(np.isfinite(g)):
-                raise ValueError(f"grads[{i}] contains NaN or inf; parameters left unchanged")
-        self.t += 1
-        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-            p_new, self.m[i], self.v[i] = adam_update(
-                p, g, self.m[i], self.v[i], self.t, self.lr, self.beta1, self.beta2, self.eps
+        g = np.concatenate([np.ravel(g) for g in grads])  # (P,)
+        if not np.isfinite(g).all():
+            bad = next(
+                i for i, (_, part) in enumerate(self._pieces()) if not np.isfinite(g[part]).all()
             )
-            p[...] = p_new  # write into the model's array; never rebind
+            raise ValueError(f"grads[{bad}] contains NaN or inf; parameters left unchanged")
+        self.t += 1
+        p = np.concatenate([p.ravel() for p in self.params])  # (P,)
+        p_new, self._m[...], self._v[...] = adam_update(
+            p, g, self._m, self._v, self.t, self.lr, self.beta1, self.beta2, self.eps
+        )
+        for param, part in self._pieces():
+            param[...] = p_new[part].reshape(param.shape)  # into the model's array; no rebinding
 
 
 def _check_positive_finite(name, value):
@@ -196,31 +211,23 @@ class LbfgsTracker:
 def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, tracker=None):
     r"""Minimise fun(theta) with L-BFGS-B (SciPy) using the analytic gradient.
 
-    L-BFGS keeps the last `history_size` pairs (s, y) = (theta change, gradient change)
-    and uses them to approximate the inverse Hessian H; each iteration moves along
-    d = -H \nabla f and picks the step length by a line search satisfying the Wolfe
-    conditions (Nocedal & Wright, Numerical Optimization, Alg. 7.4-7.5).
+    L-BFGS keeps the last m = `history_size` pairs (s_j, y_j) = (theta change, gradient
+    change) and moves along d = -H \nabla f, where H approximates the inverse Hessian from
+    those pairs (the two-loop recursion), with a step length that satisfies the Wolfe
+    conditions (Nocedal & Wright, Numerical Optimization, Alg. 7.4-7.5). An iteration costs
+    one or more evaluations of fun. One call runs up to `maxiter` iterations; torch's and
+    pykan's LBFGS ``step`` is 20 of them (max_iter=20), and `training.fit` counts steps the
+    same way.
 
-    One call = up to `maxiter` SciPy iterations; each iteration costs one or more
-    evaluations of fun (the line search may try several step lengths).
+    Tolerances: `tol` is both `gtol` (stop when max |gradient entry| <= tol) and `ftol`
+    (stop when (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= tol). The default 0 stops only
+    when an iteration makes no progress at all (pykan: 1e-32): a KAN can fit a smooth target
+    to a loss near 1e-30, far below where SciPy's default tolerances would stop.
 
-    Relation to pykan: ``fit(opt="LBFGS", steps=S)`` calls torch's LBFGS ``step`` S
-    times, and each torch step runs up to 20 inner iterations (max_iter=20, strong-Wolfe
-    line search, history 10). So pykan's "50 steps" is up to about 1000 L-BFGS
-    iterations; one call here with maxiter=20 corresponds to one pykan step. The
-    training loop decides how many calls make a "step".
-
-    Tolerances: `tol` is passed as both `gtol` (stop when the largest |gradient entry| is
-    <= tol) and `ftol` (stop when (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= tol).
-    The default 0 stops only when an iteration makes no progress at all, like pykan's
-    1e-32 tolerances. KANs can fit smooth targets to losses near 1e-30; SciPy's defaults
-    (gtol 1e-5, ftol 2.2e-9, an absolute decrease once the loss is below 1) would stop
-    them many orders of magnitude earlier.
-
-    Non-finite values: if fun returns NaN or inf (loss or gradient) at a trial point, the
-    tracker reports a finite stand-in (twice the worst finite loss seen, plus 1) with a
-    zero gradient, so the line search shortens the step instead of failing. The result
-    is always the best finite point seen, never a trial point.
+    Non-finite values: where fun returns NaN or inf (loss or gradient), the tracker reports
+    a finite stand-in (twice the worst finite loss seen, plus 1) with a zero gradient, so
+    the line search shortens the step instead of failing. The result is always the best
+    finite point seen, never a trial point.
 
     Ctrl-C: a KeyboardInterrupt raised inside fun propagates to the caller; pass a
     `tracker` to read the best point seen before it (see `LbfgsTracker`).
@@ -260,6 +267,8 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
         def scipy_callback(intermediate_result):  # SciPy passes x and fun by this name
             """Per iteration: count it, pass (theta, loss) on, stop on StopIteration."""
             callback(intermediate_result.x.copy(), float(intermediate_result.fun))
+
+    import scipy.optimize  # here, not at the top: it takes longer to import than kan_np
 
     result = scipy.optimize.minimize(
         tracker.wrap(fun),

@@ -99,6 +99,23 @@ def test_adam_step_agrees_with_adam_update(p, g, steps):
     np.testing.assert_array_equal(opt.v[0], ref_v)
 
 
+def test_adam_on_several_arrays_is_adam_update_on_each():
+    # step() updates all arrays as one vector; elementwise, so array by array is the same
+    rng = np.random.default_rng(0)
+    params = [rng.normal(size=(2, 3, 4)), rng.normal(size=5), rng.normal(size=(3, 1))]
+    refs = [(p.copy(), np.zeros_like(p), np.zeros_like(p)) for p in params]
+    opt = Adam(params, lr=0.01)
+    for t in range(1, 4):
+        grads = [rng.normal(size=p.shape) for p in params]
+        opt.step(grads)
+        refs = [adam_update(ref_p, g, ref_m, ref_v, t, 0.01, 0.9, 0.999, 1e-8)
+                for (ref_p, ref_m, ref_v), g in zip(refs, grads, strict=True)]  # fmt: skip
+    for i, (p, (ref_p, ref_m, ref_v)) in enumerate(zip(params, refs, strict=True)):
+        np.testing.assert_array_equal(p, ref_p)
+        np.testing.assert_array_equal(opt.m[i], ref_m)
+        np.testing.assert_array_equal(opt.v[i], ref_v)
+
+
 def test_adam_update_is_pure():
     p, g, m, v = np.ones(3), np.ones(3), np.zeros(3), np.zeros(3)
     p_new, m_new, v_new = adam_update(p, g, m, v, 1, 0.1, 0.9, 0.999, 1e-8)
