@@ -16,8 +16,9 @@ CPU seconds of refine + fit (medians over --repeat runs; the RMSEs are determini
 the totals and the load average before and after. BLAS runs on one thread (threadpoolctl)
 unless --threads says otherwise. --pykan PYTHON runs `pykan_runner.py` with that Python (it
 needs torch and pykan 0.2.8, see benchmarks/pykan/README.md) on the same data and steps in
-the same run, and prints its columns beside ours. --figure PATH draws the staircase with
-figures/chapter05.py. Import time is not counted.
+the same run, and prints its columns beside ours. --history 10,20,50,100 repeats kan_np's
+schedule with each L-BFGS memory (how `training.LBFGS_HISTORY` was chosen). --figure PATH
+draws the staircase with figures/chapter05.py. Import time is not counted.
 """
 
 import argparse
@@ -39,7 +40,7 @@ sys.path.insert(0, str(HERE))  # timing.py
 
 from timing import clock, elapsed, machine  # noqa: E402
 
-import kan_np.training  # noqa: E402, F401  (imported here so the timing excludes it)
+import kan_np.training  # noqa: E402  (imported here so the timing excludes it)
 from kan_np import KAN  # noqa: E402
 from kan_np.datasets import create_dataset, exp_sin_sq  # noqa: E402
 
@@ -122,6 +123,8 @@ def main(argv=None):
     parser.add_argument("--pykan", metavar="PYTHON", help="run pykan beside, with this Python")
     parser.add_argument("--pykan-repeat", type=int, default=1, help="runs of pykan")
     parser.add_argument("--figure", default="", help="write the staircase PNG here")
+    help_history = "L-BFGS memories to compare, e.g. 10,20,50,100 (default: fit's)"
+    parser.add_argument("--history", default="", help=help_history)
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
     steps = steps * len(GRIDS) if len(steps) == 1 else steps
@@ -131,13 +134,17 @@ def main(argv=None):
     ds = create_dataset(exp_sin_sq, n_var=2, seed=0)
     theirs = run_pykan(args.pykan, ds, steps, args.pykan_repeat) if args.pykan else None
     limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
-    runs = [schedule(ds, steps) for _ in range(args.repeat)]
+    default = kan_np.training.LBFGS_HISTORY
+    for history in [int(h) for h in args.history.split(",") if h] or [default]:
+        kan_np.training.LBFGS_HISTORY = history  # (s, y) pairs of fit's L-BFGS
+        ours = medians([schedule(ds, steps) for _ in range(args.repeat)])
+        print(f"kan_np, L-BFGS memory {history}: median of {args.repeat} runs" + (
+              f"; pykan 0.2.8 (memory 10): median of {args.pykan_repeat}, one torch thread"
+              if theirs else ""))  # fmt: skip
+        print_table(steps, ours, theirs)
+    kan_np.training.LBFGS_HISTORY = default
     if limits is not None:
         limits.restore_original_limits()
-    ours = medians(runs)
-    print(f"kan_np: median of {args.repeat} runs" + (f"; pykan 0.2.8: median of "
-          f"{args.pykan_repeat}, one torch thread" if theirs else ""))  # fmt: skip
-    print_table(steps, ours, theirs)
     print("after: ", machine())
     if args.figure:
         draw(ours, steps, args.figure)

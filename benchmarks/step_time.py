@@ -40,6 +40,7 @@ sys.path.insert(0, str(HERE))  # timing.py
 from timing import machine, measure  # noqa: E402
 
 import kan_np as kn  # noqa: E402
+from kan_np import allocator  # noqa: E402
 from kan_np.optim import Adam  # noqa: E402
 
 CONFIGS = {
@@ -51,17 +52,21 @@ CONFIGS = {
 
 
 def make_step(width, G, N, seed=0):
-    """A KAN, its data and Adam; returns the step (loss, gradient, update) and the model."""
+    """A KAN, its data and Adam; returns the step (loss, gradient, update) and the model.
+
+    The step is `training.fit`'s Adam step with a full batch: the same calls, on the
+    parameters fit optimises (`trainable_parameters`).
+    """
     rng = np.random.default_rng(seed)
     model = kn.KAN(width, grid=G, k=3, seed=seed)
     x = rng.uniform(-1, 1, (N, width[0]))  # (N, n_0)
     y = rng.normal(size=(N, width[-1]))  # (N, n_L)
-    params = [arr for _, _, arr in model.parameters()]
-    adam = Adam(params, lr=1e-3)
+    params = model.trainable_parameters()
+    adam = Adam([arr for _, _, arr in params], lr=1e-3)
 
     def step():
-        _, grads = model._loss_and_grad(x, y)
-        adam.step([grads[l][name] for l, name, _ in model.parameters()])
+        terms = model.loss_terms(x, y, check=False)
+        adam.step([terms.grads[l][name] for l, name, _ in params])
 
     return step, model
 
@@ -118,6 +123,8 @@ def main(argv=None):
     peer = bool(args.efficient_kan)
     python = args.peer_python or sys.executable
     limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
+    retained = allocator.retained()  # as in training.fit: freed memory is reused
+    retained.__enter__()
     head = f"{'cfg':4}{'width':>17}{'G':>3}{'N':>6}{'wall ms':>9}{'cpu ms':>8}{'peak MB':>8}"
     head += f"{'matmul':>8}" + (
         f"{'ek wall':>9}{'ek cpu':>8}{'x wall':>7}{'x cpu':>7}" if peer else ""
@@ -137,6 +144,7 @@ def main(argv=None):
                     f"{ek['wall_ms'] / ours['wall_ms']:>7.1f}"
                     f"{ek['cpu_ms'] / ours['cpu_ms']:>7.1f}")  # fmt: skip
         print(row)
+    retained.__exit__(None, None, None)
     if limits is not None:
         limits.restore_original_limits()
     print("after: ", machine())

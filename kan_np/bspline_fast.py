@@ -6,10 +6,14 @@ B_{s-k,k}, ..., B_{s,k} can be non-zero. Three steps:
 
 1. **Span search** (`find_span`): s for every x. Evenly spaced knots give it by arithmetic,
    s = floor((x - t_0) / h); other knots by counting or binary search.
-2. **Local table** (`local_basis`): the k + 1 values B_{s-k+r,k}(x), r = 0..k, by the
-   triangular form of the Cox–de Boor recursion on that one span (de Boor's algorithm for
-   the basis), and their x-derivatives. On evenly spaced knots the table is a fixed
-   polynomial of the offset (x - t_s) / h (`cardinal_polynomials`), evaluated by Horner.
+2. **Local table** (`local_basis`): the k + 1 values B_{s-k+r,k}(x), r = 0..k, and their
+   x-derivatives. On one knot interval each of them is a polynomial of degree k in the
+   offset u = x - t_s. The triangular form of the Cox–de Boor recursion (de Boor's algorithm
+   for the basis), run on polynomials instead of numbers, gives their coefficients on every
+   interval (`piece_polynomials`); evaluating is then a lookup and Horner's rule. On evenly
+   spaced knots every interval has the same polynomials of (x - t_s) / h
+   (`cardinal_polynomials`). What depends on the knots alone is computed once per knot
+   vector (`knot_table`): training evaluates the same knots thousands of times.
 3. **Placement** (`to_dense`): the k + 1 values go to their columns s-k+r of an (N, I, M)
    array of zeros; the layer multiplies that with its coefficients in one matrix product.
 
@@ -78,6 +82,35 @@ def find_span(x, knots, uniform=None):
     return span.T  # (N, I)
 
 
+class KnotTable(NamedTuple):
+    """What `local_basis` derives from the knots alone (see `knot_table`)."""
+
+    padded: np.ndarray  # (I, G+4k+1) the knots extended by k more on each side
+    uniform: bool  # evenly spaced knots: the cardinal polynomials serve every interval
+    pieces: np.ndarray | None  # (k+1, k+1, I*(G+2k)) `piece_polynomials`, None if uniform
+
+
+_KNOT_TABLES = {}  # (k, shape, knot bytes) -> KnotTable: a memo of a function of the knots
+
+
+def knot_table(knots, k):
+    """The KnotTable of these knots, computed once and then looked up by the knot values.
+
+    The key is the knots' bytes, so changed knots (a grid update, a refined model) can never
+    meet a stale table; a few dozen knot vectors are kept.
+    """
+    key = (k, knots.shape, knots.tobytes())
+    table = _KNOT_TABLES.get(key)
+    if table is None:
+        if len(_KNOT_TABLES) >= 64:
+            _KNOT_TABLES.clear()
+        uniform = is_uniform(knots)
+        padded = extend_grid(knots, k) if k > 0 else knots  # (I, G+4k+1); t_s sits at s + k
+        pieces = None if uniform else piece_polynomials(knots, k)
+        table = _KNOT_TABLES[key] = KnotTable(padded, uniform, pieces)
+    return table
+
+
 class LocalBasis(NamedTuple):
     """The k + 1 basis values that can be non-zero at each x, and where they belong.
 
@@ -95,21 +128,14 @@ class LocalBasis(NamedTuple):
 
 
 def local_basis(x, knots, k, derivative=False):
-    r"""The non-zero basis values on each knot span (triangular Cox–de Boor).
+    r"""The non-zero basis values on each knot span, and their x-derivatives.
 
-    With the distances to the knots around the span s,
-    :math:`\lambda_j = x - t_{s+1-j}` and :math:`\rho_j = t_{s+j} - x` (j = 1..k), order p
-    builds its p + 1 values from the p values of order p - 1 (index r = 0..p):
-
-    .. math:: B_{s-p+r,p} = \rho_{r+1} \tau_r + \lambda_{p-r+1} \tau_{r-1}, \qquad
-              \tau_r = \frac{B_{s-p+1+r,p-1}}{\rho_{r+1} + \lambda_{p-r}},
-              \quad \tau_{-1} = \tau_p = 0.
-
-    The derivative comes from the last order's tau (see `bspline.basis_dx`):
-    dB_{s-k+r,k}/dx = k (tau_{r-1} - tau_r). At a knot, values and derivative are those of
-    the interval on the right (half-open convention). Knots are padded by k on each side so
-    every t_{s+j} exists; padded knots only touch basis functions outside 0..M-1, which are
-    marked absent.
+    With u = x - t_s on the span s that holds x, B_{s-k+r,k}(x) = \sum_q C_{q,r} u^q, the
+    polynomials of `piece_polynomials` (or `cardinal_polynomials` on evenly spaced knots),
+    and dB_{s-k+r,k}/dx = \sum_q q C_{q,r} u^{q-1}; both by Horner's rule. At a knot, values
+    and derivative are those of the interval on the right (half-open convention). Knots are
+    padded by k on each side so every t_{s+j} exists; padded knots only touch basis
+    functions outside 0..M-1, which are marked absent.
 
     Args:
         x: (N, I) inputs.
@@ -122,19 +148,20 @@ def local_basis(x, knots, k, derivative=False):
     checks.expect_shape(x, (None, knots.shape[0]), "x", "(N, I)")
     N, I = x.shape
     M = knots.shape[1] - 1 - k
-    padded = extend_grid(knots, k) if k > 0 else knots  # (I, G+4k+1); t_s sits at s + k
-    uniform = is_uniform(knots)
-    span = find_span(x, knots, uniform)  # (N, I)
+    table = knot_table(knots, k)
+    span = find_span(x, knots, table.uniform)  # (N, I)
     s = np.clip(span, 0, knots.shape[1] - 2)  # (N, I)
-    at_s = np.arange(I) * padded.shape[1] + s + k  # (N, I) flat index of t_s
+    at_s = np.arange(I) * table.padded.shape[1] + s + k  # (N, I) flat index of t_s
     # values outside the knots are zeroed below; clipping keeps their arithmetic finite
     x_in = np.clip(x, knots[:, 0], knots[:, -1])  # (N, I)
+    t_s = table.padded.take(at_s)  # (N, I)
     values = np.empty((k + 1, N, I))
     values_dx = np.empty((k + 1, N, I)) if derivative else None
-    if uniform:
-        _uniform_table(x_in, padded.take(at_s), knots[:, 1] - knots[:, 0], k, values, values_dx)
-    else:
-        _general_table(x_in, padded, at_s, k, values, values_dx)
+    if table.uniform:
+        _uniform_table(x_in, t_s, knots[:, 1] - knots[:, 0], k, values, values_dx)
+    else:  # the polynomials of each x's interval: entry i*(G+2k) + s of the table
+        C = table.pieces.take(np.arange(I) * (knots.shape[1] - 1) + s, axis=2)  # (k+1,k+1,N,I)
+        _horner(C, x_in - t_s, values, values_dx)
 
     first = np.arange(0, N * I * M, M).reshape(N, I) + (s - k)  # (N, I) position of B_{s-k}
     pos = first + np.arange(k + 1).reshape(k + 1, 1, 1)  # (k+1, N, I)
@@ -149,28 +176,71 @@ def local_basis(x, knots, k, derivative=False):
     return LocalBasis(pos, values, values_dx)
 
 
-def _general_table(x, padded, at_s, k, values, values_dx):
-    """The triangular Cox–de Boor table on any knots (see `local_basis`), in place."""
-    knot = {j: padded.take(at_s + j) for j in range(1 - k, k + 1)}  # t_{s+j}, (N, I) each
-    lam = [None] + [x - knot[1 - j] for j in range(1, k + 1)]  # lambda_j = x - t_{s+1-j}
-    rho = [None] + [knot[j] - x for j in range(1, k + 1)]  # rho_j = t_{s+j} - x
-    table = [np.ones_like(x)]  # order 0: B_{s,0} = 1
-    taus = []
+def piece_polynomials(knots, k):
+    r"""Every local basis function on every knot interval, as a polynomial of u = x - t_s.
+
+    On [t_s, t_{s+1}) the k + 1 functions B_{s-k+r,k}, r = 0..k, are polynomials of degree
+    k. The triangular Cox–de Boor recursion builds them: with the distances to the knots
+    around s, :math:`\lambda_j = x - t_{s+1-j} = u + (t_s - t_{s+1-j})` and
+    :math:`\rho_j = t_{s+j} - x = (t_{s+j} - t_s) - u` (j = 1..k), order p builds its p + 1
+    functions from the p of order p - 1 (index r = 0..p):
+
+    .. math:: B_{s-p+r,p} = \rho_{r+1} \tau_r + \lambda_{p-r+1} \tau_{r-1}, \qquad
+              \tau_r = \frac{B_{s-p+1+r,p-1}}{t_{s+r+1} - t_{s+1-p+r}},
+              \quad \tau_{-1} = \tau_p = 0.
+
+    The denominators (rho_{r+1} + lambda_{p-r}) are knot differences, so running this on
+    coefficient arrays in u, for all intervals at once, gives the polynomials exactly.
+
+    Args:
+        knots: (I, G+2k+1) strictly increasing knots.
+        k: spline order.
+    Returns:
+        (k+1, k+1, I*S) array C, S = G+2k intervals per input:
+        B_{s-k+r,k}(x) = sum_q C[q, r, i*S + s] u^q on interval s of input i.
+    """
+    I, n_knots = knots.shape
+    S = n_knots - 1
+    padded = extend_grid(knots, k)  # (I, G+4k+1); t_s sits at s + k
+
+    def t(j):  # t_{s+j} for every interval s, (I, S, 1)
+        return padded[:, k + j : k + j + S, None]
+
+    def times_linear(c, a, b):  # c (I, S, k+1) coefficients of u^0..u^k; c (a + b u)
+        out = a * c
+        out[..., 1:] += b * c[..., :-1]
+        return out
+
+    one = np.zeros((I, S, k + 1))
+    one[..., 0] = 1.0  # order 0: B_{s,0} = 1
+    table = [one]
     for p in range(1, k + 1):
-        lower, table, taus = table, [], []  # lower: the p values of order p - 1
-        saved = 0.0  # lambda_{p-r+1} tau_{r-1}, carried to the next r
+        lower, table, saved = table, [], 0.0  # saved: lambda_{p-r+1} tau_{r-1}
         for r in range(p):
-            tau = lower[r] / (rho[r + 1] + lam[p - r])
-            table.append(saved + rho[r + 1] * tau)
-            saved = lam[p - r] * tau
-            taus.append(tau)
+            tau = lower[r] / (t(r + 1) - t(r + 1 - p))
+            table.append(saved + times_linear(tau, t(r + 1) - t(0), -1.0))  # + rho_{r+1} tau_r
+            saved = times_linear(tau, t(0) - t(r + 1 - p), 1.0)  # lambda_{p-r} tau_r
         table.append(saved)
-    for r in range(k + 1):
-        values[r] = table[r]
-    if values_dx is not None:  # dB_{s-k+r,k}/dx = k (tau_{r-1} - tau_r), tau_{-1} = tau_k = 0
-        taus = [0.0, *taus, 0.0]
-        for r in range(k + 1):
-            values_dx[r] = k * (taus[r] - taus[r + 1])
+    C = np.stack(table)  # (k+1 r, I, S, k+1 q)
+    return np.ascontiguousarray(C.transpose(3, 0, 1, 2).reshape(k + 1, k + 1, I * S))
+
+
+def _horner(C, u, values, values_dx):
+    """values[r] = sum_q C[q, r] u^q and values_dx[r] = its d/du, in place (Horner's rule).
+
+    C: (k+1, k+1, ...) coefficients broadcasting against u (N, I); values, values_dx:
+    (k+1, N, I), values_dx may be None.
+    """
+    k = C.shape[0] - 1
+    values[...] = C[k]
+    for q in range(k - 1, -1, -1):  # (...(C_k u + C_{k-1}) u + ...) + C_0
+        values *= u
+        values += C[q]
+    if values_dx is not None:
+        values_dx[...] = k * C[k]
+        for q in range(k - 1, 0, -1):
+            values_dx *= u
+            values_dx += q * C[q]
 
 
 @functools.cache
@@ -204,15 +274,8 @@ def _uniform_table(x, t_s, h, k, values, values_dx):
     """Basis values on evenly spaced knots: Horner on the cardinal polynomials, in place."""
     C = cardinal_polynomials(k)[:, :, None, None]  # (k+1, k+1, 1, 1): C[q] is one per r
     f = (x - t_s) / h  # (N, I) offset inside the knot interval, in [0, 1)
-    values[...] = C[k]  # (k+1, N, I): the k+1 pieces, all at once
-    for q in range(k - 1, -1, -1):  # Horner: (...(C_k f + C_{k-1}) f + ...) + C_0
-        values *= f
-        values += C[q]
+    _horner(C, f, values, values_dx)
     if values_dx is not None:  # d/dx = (1/h) d/df
-        values_dx[...] = k * C[k]
-        for q in range(k - 1, 0, -1):
-            values_dx *= f
-            values_dx += q * C[q]
         values_dx /= h
 
 
@@ -251,3 +314,33 @@ def basis_dx(x, knots, k):
     """`bspline.basis_dx` computed with local support: (N, I), (I, G+2k+1) -> (N, I, G+k)."""
     local = local_basis(x, knots, k, derivative=True)
     return to_dense(local._replace(values=local.values_dx), knots.shape[1] - 1 - k)
+
+
+class BasisCache:
+    """The basis of the last two input batches, reused while neither inputs nor knots change.
+
+    Full-batch training evaluates the first layer on the same training inputs thousands of
+    times between two grid updates, and its basis depends only on those inputs and the
+    knots. `get` compares both with the copies it keeps (O(N I) comparisons, far less work
+    than building the basis) and builds the basis only when one differs, so a grid update,
+    a refined model or new data can never meet a stale basis. Two entries, because the
+    training loop alternates between the training inputs and the inputs it records on.
+    """
+
+    def __init__(self):
+        self.entries = []  # [(x copy (N, I), knots copy, LocalBasis, B (N, I, M))]
+
+    def get(self, x, knots, k, derivative=False):
+        """(LocalBasis, dense B (N, I, M)) of x: `local_basis` and `to_dense`, or kept ones."""
+        for kept_x, kept_knots, local, B in self.entries:
+            if (
+                (local.values_dx is not None or not derivative)
+                and kept_x.shape == x.shape
+                and np.array_equal(kept_knots, knots)
+                and np.array_equal(kept_x, x)
+            ):
+                return local, B
+        local = local_basis(x, knots, k, derivative)
+        B = to_dense(local, knots.shape[1] - 1 - k)  # (N, I, M)
+        self.entries = [(x.copy(), knots.copy(), local, B), *self.entries[:1]]
+        return local, B

@@ -10,27 +10,37 @@ import numpy as np
 
 
 class FlatParameters:
-    """get_flat / set_flat / flatten_grads / snapshot / restore over `self.parameters()`."""
+    """get_flat / set_flat / flatten_grads / snapshot / restore over `self.parameters()`.
 
-    def get_flat(self):
-        """All trainable parameters as one new vector (P,)."""
-        return np.concatenate([arr.ravel() for _, _, arr in self.parameters()])
+    The first three take an optional `params`, a sublist of `parameters()` (for example
+    `trainable_parameters()`), to work on those arrays only.
+    """
 
-    def set_flat(self, theta):
-        """Write a vector (P,) into the parameters, in place."""
+    def trainable_parameters(self):
+        """The arrays an optimiser changes; here all of `parameters()`."""
+        return self.parameters()
+
+    def get_flat(self, params=None):
+        """All parameters (or those in params) as one new vector (P,)."""
+        params = self.parameters() if params is None else params
+        return np.concatenate([arr.ravel() for _, _, arr in params])
+
+    def set_flat(self, theta, params=None):
+        """Write a vector (P,) into the parameters (or those in params), in place."""
+        params = self.parameters() if params is None else params
         theta = np.asarray(theta, dtype=float)
-        if theta.shape != (self.num_parameters(),):
-            raise ValueError(
-                f"theta must have shape ({self.num_parameters()},), got {theta.shape} entries"
-            )
+        P = sum(arr.size for _, _, arr in params)
+        if theta.shape != (P,):
+            raise ValueError(f"theta must have shape ({P},), got {theta.shape} entries")
         start = 0
-        for _, _, arr in self.parameters():
+        for _, _, arr in params:
             arr[...] = theta[start : start + arr.size].reshape(arr.shape)
             start += arr.size
 
-    def flatten_grads(self, grads):
-        """grads[l][name] -> one vector (P,) in the order of `parameters()`."""
-        return np.concatenate([grads[l][name].ravel() for l, name, _ in self.parameters()])
+    def flatten_grads(self, grads, params=None):
+        """grads[l][name] -> one vector (P,) in the order of `parameters()` (or params)."""
+        params = self.parameters() if params is None else params
+        return np.concatenate([grads[l][name].ravel() for l, name, _ in params])
 
     def snapshot(self):
         """Everything `restore` needs to bring the model back (here: a copy of theta)."""

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kan_np import checks, plotting, pruning, regularization, symbolic
+from kan_np import bspline_fast, checks, plotting, pruning, regularization, symbolic
 from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
 
@@ -78,6 +78,9 @@ class KAN(FlatParameters):
             for l in range(len(width) - 1)
         ]
         self.train_input = None  # (N, n_0) inputs of the last `fit`, used when x is omitted
+        # layer 0's basis of the last inputs: full-batch training evaluates it once per grid
+        # update instead of once per step (it checks inputs and knots, see BasisCache)
+        self.input_basis = bspline_fast.BasisCache()
 
     @property
     def width(self):
@@ -126,10 +129,15 @@ class KAN(FlatParameters):
         inputs, caches = [], []
         for l, layer in enumerate(self.layers):
             inputs.append(x)
-            x, cache = layer.forward(x, need_dx=need_dx and l > 0, want_acts=want_acts)
+            need = need_dx and l > 0  # nothing needs d loss / d (the data)
+            x, cache = layer.forward(x, need, want_acts, basis_cache=self._basis_cache(l))
             checks.finite_output(x, f"the output of layer {l}")
             caches.append(cache)
         return x, inputs, caches
+
+    def _basis_cache(self, l):
+        """The BasisCache layer l uses: the first layer's; later layers' inputs change."""
+        return self.input_basis if l == 0 else None
 
     def activations(self, x=None):
         """Per-edge activations of every layer: a list of L arrays (N, n_l, n_{l+1}).
@@ -223,6 +231,15 @@ class KAN(FlatParameters):
             (l, name, getattr(layer, name))
             for l, layer in enumerate(self.layers)
             for name in PARAM_NAMES
+        ]
+
+    def trainable_parameters(self):
+        """The arrays an optimiser changes: `parameters()` without the affine arrays of the
+        layers that have no symbolic edge (their gradient is zero by construction)."""
+        return [
+            (l, name, arr)
+            for l, name, arr in self.parameters()
+            if name != "affine" or self.layers[l].symbolic
         ]
 
     def snapshot(self):

@@ -22,8 +22,8 @@ one step of pykan's torch LBFGS (max_iter=20): 50 steps here are pykan's 50 step
 torch's LBFGS, the curvature memory is kept from step to step: the steps between two grid
 updates are one `optim.lbfgs` call, recorded every 20 iterations. A grid update changes
 what every coefficient means, so a new call starts after it (pykan keeps the old memory).
-kan_np keeps 100 (s, y) pairs where pykan keeps 10 (compared in
-benchmarks/grid_extension.py).
+kan_np keeps 100 (s, y) pairs where pykan keeps 10 (`benchmarks/grid_extension.py
+--history 10,20,50,100` compares them on the grid-extension schedule).
 Adam keeps its moments through grid updates (as pykan does): they describe the old
 coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 """
@@ -38,7 +38,7 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import checks, optim, regularization
+from kan_np import allocator, checks, optim, regularization
 from kan_np.datasets import Batches, validate_dataset
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
@@ -142,7 +142,9 @@ def fit(
     try:
         # NaN/inf are detected and reported by `_Run.record`; NumPy's own overflow warnings
         # on the way there would only repeat that, once per array.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _blas(blas_threads):
+        # allocator.retained: freed memory is reused, not faulted in again (see there)
+        errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+        with errstate, _blas(blas_threads), allocator.retained():
             if opt == "adam":
                 _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr)
             else:
@@ -158,7 +160,7 @@ def fit(
         warnings.warn(message, RuntimeWarning, stacklevel=3)  # fit <- KAN.fit <- user's line
     except KeyboardInterrupt:
         if run.tracker is not None and run.tracker.best_theta is not None:
-            model.set_flat(run.tracker.best_theta)  # the best point the interrupted L-BFGS saw
+            model.set_flat(run.tracker.best_theta, run.params)  # the best point L-BFGS saw
         else:
             model.restore(run.last_good)
         message = (
@@ -211,14 +213,15 @@ def _blas(threads):
 def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
-    adam = optim.Adam([arr for _, _, arr in model.parameters()], lr=lr)
+    params = model.trainable_parameters()
+    adam = optim.Adam([arr for _, _, arr in params], lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
             _update_grid(model, run.data["train_input"], grid_eps)
         x, y = batches.draw()
         terms = model.loss_terms(x, y, check=False, **loss_options)
-        flat = [terms.grads[l][name] for l, name, _ in model.parameters()]
+        flat = [terms.grads[l][name] for l, name, _ in params]
         if not (math.isfinite(terms.total) and all(np.isfinite(g).all() for g in flat)):
             raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
@@ -249,10 +252,11 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
     seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
+    params = run.params = model.trainable_parameters()  # no affine arrays unless symbolic
 
     def terms_at(theta):  # theta (P,)
         """The Loss at theta, from `seen` when the objective was evaluated there."""
-        model.set_flat(theta)
+        model.set_flat(theta, params)
         for point, terms in reversed(seen):
             if np.array_equal(point, theta):
                 return terms
@@ -265,7 +269,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     def objective(theta):  # theta (P,)
         """Loss and flat gradient at theta (P,), for SciPy."""
         terms = terms_at(theta)
-        return terms.total, model.flatten_grads(terms.grads)  # float, (P,)
+        return terms.total, model.flatten_grads(terms.grads, params)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
         """Record a step every 20 iterations."""
@@ -277,7 +281,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
-    theta = model.get_flat()  # (P,)
+    theta = model.get_flat(params)  # (P,)
     history_size = min(LBFGS_HISTORY, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
@@ -290,7 +294,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     )
     if run.tracker.best_theta is None:
         raise _Diverged("L-BFGS found no point with a finite loss.")
-    model.set_flat(result.x)  # the best point evaluated; the model holds the last trial point
+    model.set_flat(result.x, params)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
         done["stop"] = run.record(terms_at(result.x), x)
     return done["stop"]
@@ -313,6 +317,7 @@ class _Run:
         )
         self.last_good = model.snapshot()  # parameters and grids of the last recorded step
         self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
+        self.params = None  # and the parameters it optimises
         self.started = time.perf_counter()
         self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
         parts = [data["train_input"]] + ([] if self.same else [data["test_input"]])
