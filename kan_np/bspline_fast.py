@@ -87,7 +87,13 @@ class KnotTable(NamedTuple):
 
     padded: np.ndarray  # (I, G+4k+1) the knots extended by k more on each side
     uniform: bool  # evenly spaced knots: the cardinal polynomials serve every interval
-    pieces: np.ndarray | None  # (k+1, k+1, I*(G+2k)) `piece_polynomials`, None if uniform
+    pieces: np.ndarray | None  # (k+1, k+1, I*(G+2k)) `piece_polynomials`, None if uniform;
+    # zero for the local functions that do not exist (index s-k+r < 0 or >= M)
+    offsets: np.ndarray  # (k+1, G+2k) index s-k+r of local function r on interval s, or
+    # ABSENT (larger than any position) where that function does not exist
+
+
+ABSENT = np.iinfo(np.intp).max // 2
 
 
 _KNOT_TABLES = {}  # (k, shape, knot bytes) -> KnotTable: a memo of a function of the knots
@@ -104,10 +110,17 @@ def knot_table(knots, k):
     if table is None:
         if len(_KNOT_TABLES) >= 64:
             _KNOT_TABLES.clear()
+        I, S, M = knots.shape[0], knots.shape[1] - 1, knots.shape[1] - 1 - k
+        m = np.arange(S) + np.arange(-k, 1).reshape(k + 1, 1)  # (k+1, S) index s-k+r
+        exists = (m >= 0) & (m < M)  # (k+1, S)
         uniform = is_uniform(knots)
         padded = extend_grid(knots, k) if k > 0 else knots  # (I, G+4k+1); t_s sits at s + k
-        pieces = None if uniform else piece_polynomials(knots, k)
-        table = _KNOT_TABLES[key] = KnotTable(padded, uniform, pieces)
+        pieces = None
+        if not uniform:
+            pieces = piece_polynomials(knots, k)  # (k+1, k+1, I*S)
+            pieces.reshape(k + 1, k + 1, I, S)[...] *= exists[:, None, :]  # (q, r, I, S)
+        offsets = np.where(exists, m, ABSENT)  # (k+1, S)
+        table = _KNOT_TABLES[key] = KnotTable(padded, uniform, pieces, offsets)
     return table
 
 
@@ -163,16 +176,18 @@ def local_basis(x, knots, k, derivative=False):
         C = table.pieces.take(np.arange(I) * (knots.shape[1] - 1) + s, axis=2)  # (k+1,k+1,N,I)
         _horner(C, x_in - t_s, values, values_dx)
 
-    first = np.arange(0, N * I * M, M).reshape(N, I) + (s - k)  # (N, I) position of B_{s-k}
-    pos = first + np.arange(k + 1).reshape(k + 1, 1, 1)  # (k+1, N, I)
-    if s.min() < k or s.max() >= M or not np.array_equal(span, s):  # x near or past the ends
-        m = s + np.arange(-k, 1).reshape(k + 1, 1, 1)  # (k+1, N, I) basis index of each value
-        missing = (m < 0) | (m >= M)  # basis functions that do not exist
-        np.putmask(pos, missing, N * I * M)  # the sentinel
-        absent = missing | (span != s)
-        np.putmask(values, absent, 0.0)
+    pos = table.offsets.take(s, axis=1)  # (k+1, N, I) index s-k+r of each value, or ABSENT
+    pos += np.arange(0, N * I * M, M).reshape(N, I)  # + where row (n, i) starts
+    np.minimum(pos, N * I * M, out=pos)  # the sentinel where the function does not exist
+    zero = []  # masks of values that must be 0
+    if table.uniform and (s.min() < k or s.max() >= M):  # near the ends (pieces zero them)
+        zero.append(pos == N * I * M)
+    if not np.array_equal(span, s):  # x outside all knots: every basis function is 0 there
+        zero.append(span != s)
+    for mask in zero:  # (k+1, N, I) or (N, I), broadcast
+        np.copyto(values, 0.0, where=mask)
         if derivative:
-            np.putmask(values_dx, absent, 0.0)
+            np.copyto(values_dx, 0.0, where=mask)
     return LocalBasis(pos, values, values_dx)
 
 
