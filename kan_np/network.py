@@ -266,6 +266,10 @@ class KAN(FlatParameters):
         """An independent deep copy (every array, dict and attribute)."""
         return copy.deepcopy(self)
 
+    def __getstate__(self):
+        """What copies and pickles hold: everything but the kept basis (a cache)."""
+        return {**self.__dict__, "input_basis": bspline_fast.BasisCache()}
+
     # ------------------------------------------------------------------------------ grids
     def update_grid(self, x=None, grid_eps=0.02):
         """Grid update from samples (§2.4), layer by layer, in place.
