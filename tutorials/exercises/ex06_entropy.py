@@ -2,7 +2,7 @@ r"""Exercise 06.1: the entropy penalty of one layer and its gradient.
 
 Read tutorials/06_regularization.md first. Fill in the two bodies, then run
 
-    pytest -m ex06_1 tests/exercises
+    KAN_NP_EXERCISES=student pytest -m ex06_1 tests/exercises
 
 The reference is `kan_np.regularization.entropy` and `entropy_backward`: do not import it
 here, write it yourself with NumPy.

@@ -2,7 +2,7 @@ r"""Exercise 08.1: the paper's incoming and outgoing node scores.
 
 Read tutorials/08_pruning.md first. Fill in the two bodies, then run
 
-    pytest -m ex08_1 tests/exercises
+    KAN_NP_EXERCISES=student pytest -m ex08_1 tests/exercises
 
 The reference is `kan_np.pruning.incoming_outgoing` and `paper_node_scores`: do not
 import it here, write it yourself with NumPy.
