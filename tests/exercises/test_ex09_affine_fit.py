@@ -1,9 +1,9 @@
 """Checker for exercise 09.1 (tutorials/exercises/ex09_affine_fit.py): the affine grid fit.
 
 The reference is the library's `kan_np.affine_fit.fit_affine` restricted to one grid
-(iteration=1) without the Levenberg–Marquardt refinement, on all samples. Where two pairs tie in exact arithmetic
-(the mirror pairs (a, b) and (-a, -b) of an even f), rounding may pick either, so there only
-the fitted curve and R² are compared.
+(iteration=1) without the Levenberg–Marquardt refinement, on all samples. Where two pairs
+tie in exact arithmetic (the mirror pairs (a, b) and (-a, -b) of an even f), rounding may
+pick either, so there only the fitted curve and R² are compared.
 """
 
 import numpy as np
