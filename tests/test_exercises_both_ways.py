@@ -28,6 +28,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 STUBS = sorted((ROOT / "tutorials" / "exercises").glob("ex*.py"))
 CHAPTERS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.md"))
+READMES = [ROOT / "tutorials" / "README.md", ROOT / "tutorials" / "exercises" / "README.md"]
 MARKER = re.compile(r"ex\d\d_\d+")
 COMMAND = re.compile(r"(\S*)\s+`?pytest\s+-m\s+(ex\d\d_\d+)\s+tests/exercises")
 
@@ -82,7 +83,11 @@ def test_every_stub_has_a_registered_marker():
         )
 
 
-@pytest.mark.parametrize("path", STUBS + CHAPTERS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    STUBS + CHAPTERS + [p for p in READMES if p.is_file()],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
 def test_the_command_to_run_is_student_mode(path):
     text = path.read_text(encoding="utf-8")
     for prefix, marker in COMMAND.findall(text):
