@@ -19,14 +19,14 @@ def division_kan(grid=20, k=3):
     """Reference: inner edges log x and -log y, outer edge exp, splines only."""
     model = kn.KAN(width=[2, 1, 1], grid=grid, k=k, seed=0)
     inner, outer = model.layers
-    inner.grid[...] = bspline.make_grid(grid, k, grid_range=(0.5, 1.5), I=2)  # (2, G+2k+1)
+    inner.knots[...] = bspline.make_grid(grid, k, grid_range=(0.5, 1.5), I=2)  # (2, G+2k+1)
     s = np.linspace(0.5, 1.5, 200)[:, None].repeat(2, axis=1)  # (N, 2)
     want = np.stack([np.log(s[:, 0]), -np.log(s[:, 1])], axis=1)[:, :, None]  # (N, 2, 1)
-    inner.coef[...] = bspline.fit_coef(s, want, inner.grid, k)
+    inner.coef[...] = bspline.fit_coef(s, want, inner.knots, k)
     reach = np.log(3.0)  # log x - log y covers [-log 3, log 3]
-    outer.grid[...] = bspline.make_grid(grid, k, grid_range=(-reach, reach), I=1)
+    outer.knots[...] = bspline.make_grid(grid, k, grid_range=(-reach, reach), I=1)
     u = np.linspace(-reach, reach, 200)[:, None]  # (N, 1)
-    outer.coef[...] = bspline.fit_coef(u, np.exp(u)[:, :, None], outer.grid, k)
+    outer.coef[...] = bspline.fit_coef(u, np.exp(u)[:, :, None], outer.knots, k)
     for layer in model.layers:
         layer.scale_base[...] = 0.0  # no silu branch
         layer.scale_sp[...] = 1.0  # the spline alone

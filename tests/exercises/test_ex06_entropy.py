@@ -50,19 +50,27 @@ def test_matches_the_definition_and_is_scale_free(entropy, assert_close):
 def test_gradient_matches_centred_differences(entropy, entropy_backward, assert_close):
     A = np.random.default_rng(1).uniform(0.05, 1.0, (2, 3))  # (I, O)
     numeric = numerical_gradient(lambda: entropy(A), A)  # (I, O)
-    assert_close(entropy_backward(A), numeric, "dS/dA (yours) against centred differences",
+    assert_close(entropy_backward(1.0, A), numeric, "dS/dA (yours) against centred differences",
                  rtol=1e-6, atol=1e-9, read=READ_GRAD)  # fmt: skip
+
+
+def test_upstream_gradient_scales_the_result(entropy, entropy_backward, assert_close):
+    """dA = dS * dS/dA: the chain rule's upstream factor multiplies every entry."""
+    A = np.random.default_rng(3).uniform(0.05, 1.0, (3, 2))  # (I, O)
+    numeric = numerical_gradient(lambda: entropy(A), A)  # (I, O)
+    assert_close(entropy_backward(-2.5, A), -2.5 * numeric, "dA for dS = -2.5", rtol=1e-6,
+                 atol=1e-9, read=READ_GRAD + "; the upstream dS multiplies dS/dA")  # fmt: skip
 
 
 def test_gradient_is_orthogonal_to_A(entropy_backward, assert_close):
     """S(c A) = S(A) for every c > 0, so the derivative along A itself is zero."""
     A = np.random.default_rng(2).uniform(0.05, 1.0, (4, 2))  # (I, O)
-    assert_close(np.sum(A * entropy_backward(A)), 0.0, "sum_k A_k dS/dA_k", atol=1e-10,
+    assert_close(np.sum(A * entropy_backward(1.0, A)), 0.0, "sum_k A_k dS/dA_k", atol=1e-10,
                  read=READ_GRAD + "; S does not change when all of A is scaled")  # fmt: skip
 
 
 def test_corners(entropy, entropy_backward, assert_close, require):
-    zero = entropy_backward(np.zeros((2, 2)))
+    zero = entropy_backward(1.0, np.zeros((2, 2)))
     assert_close(zero, np.zeros((2, 2)), "dS/dA of an all-zero layer", atol=0.0,
                  read=READ_CORNERS)  # fmt: skip
     assert_close(entropy(np.zeros((2, 2))), 0.0, "S of an all-zero layer", atol=0.0,
@@ -70,7 +78,7 @@ def test_corners(entropy, entropy_backward, assert_close, require):
     # one live edge and one dead one: p = (1, 0). S = -1 log 1 - 0 log eps, and by hand
     # dS/dA = (g - sum_j g_j p_j) / T with g = (-log 1 - 1, -log eps) and T = 2
     eps = regularization.ENTROPY_EPS
-    grad = entropy_backward(np.array([[2.0, 0.0]]))
+    grad = entropy_backward(1.0, np.array([[2.0, 0.0]]))
     require(bool(np.all(np.isfinite(grad))), f"dS/dA has NaN or inf next to a dead edge: {grad}",
             read=READ_CORNERS)  # fmt: skip
     expected = np.array([[0.0, (-np.log(eps) + 1.0) / 2.0]])

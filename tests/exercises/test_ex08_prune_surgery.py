@@ -27,7 +27,7 @@ def sliced_layer(exercise):
 def random_layer(I=4, O=3, seed=0):
     rng = np.random.default_rng(seed)
     layer = kn.KANLayer(I, O, grid=4, k=3, rng=rng)
-    layer.grid = layer.grid + rng.normal(0.0, 0.01, size=(I, 1))  # (I, G+2k+1) distinct rows
+    layer.knots = layer.knots + rng.normal(0.0, 0.01, size=(I, 1))  # (I, G+2k+1) distinct rows
     layer.mask = rng.integers(0, 2, size=(I, O)).astype(float)  # (I, O)
     layer.affine = rng.normal(size=(I, O, 4))  # (I, O, 4)
     return layer
@@ -45,7 +45,7 @@ def test_every_array_is_sliced(sliced_layer, assert_close, require):
         assert_close(getattr(new, name), getattr(layer, name)[np.ix_(ROWS, COLS)],
                      f"{name} (per edge: keep rows of the inputs and columns of the outputs)",
                      rtol=0.0, atol=0.0, read=READ)  # fmt: skip
-    assert_close(new.grid, layer.grid[ROWS], "grid (one knot row per INPUT)", rtol=0.0,
+    assert_close(new.knots, layer.knots[ROWS], "knots (one knot row per INPUT)", rtol=0.0,
                  atol=0.0, read=READ)  # fmt: skip
     require(new.k == layer.k and new.base_fun == layer.base_fun,
             "k and base_fun must be those of the layer", read=READ)  # fmt: skip
@@ -53,7 +53,7 @@ def test_every_array_is_sliced(sliced_layer, assert_close, require):
 
 def test_the_layer_is_not_modified_and_nothing_is_shared(sliced_layer, require):
     layer = random_layer()
-    before = {name: getattr(layer, name).copy() for name in (*PER_EDGE, "grid")}
+    before = {name: getattr(layer, name).copy() for name in (*PER_EDGE, "knots")}
     new = sliced_layer(layer, ROWS, COLS)
     for name, array in before.items():
         require(np.array_equal(getattr(layer, name), array) and getattr(layer, name).shape

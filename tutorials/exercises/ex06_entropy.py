@@ -28,17 +28,20 @@ def entropy(A, eps=ENTROPY_EPS):
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")
 
 
-def entropy_backward(A, eps=ENTROPY_EPS):
-    r"""dS/dA, the gradient of `entropy` with respect to every edge magnitude: (I, O).
+def entropy_backward(dS, A, eps=ENTROPY_EPS):
+    r"""dA, the loss gradient with respect to every edge magnitude, from dS: (I, O).
 
-    Derive it yourself. Mind the two corners of the definition above: a share below eps
-    enters S as -p log(eps) (so its own derivative is different there), and when
-    \sum A = 0 (S is 0 on that whole ray) return zeros.
+    Like every backward in kan_np, it takes the upstream gradient first: dS = dL/dS (a
+    number) is given, and dA = dS * (the derivative of S with respect to A). The
+    derivative of S is what you derive. Mind the two corners of the definition above: a
+    share below eps enters S as -p log(eps) (so its own derivative is different there),
+    and when \sum A = 0 (S is 0 on that whole ray) return zeros.
 
     Args:
+        dS: the loss gradient with respect to S (a number; 1.0 gives the plain derivative).
         A: (I, O) non-negative edge magnitudes.
         eps: as in `entropy`.
     Returns:
-        (I, O) array, dS/dA.
+        (I, O) array dA.
     """
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")

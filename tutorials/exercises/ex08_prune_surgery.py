@@ -18,7 +18,7 @@ def sliced_layer(layer, rows, cols):
     r"""A copy of `layer` that keeps only the inputs `rows` and the outputs `cols`.
 
     A `kan_np.KANLayer` with I inputs and O outputs holds these arrays (chapter 03):
-    grid (I, G + 2k + 1), coef (I, O, M), scale_base (I, O), scale_sp (I, O), mask (I, O),
+    knots (I, G + 2k + 1), coef (I, O, M), scale_base (I, O), scale_sp (I, O), mask (I, O),
     affine (I, O, 4), and the dict symbolic {(i, o): name} of its snapped edges (chapter
     09); k and base_fun are plain values. Start from `layer.copy()`.
 
