@@ -32,7 +32,10 @@ numbers) and, on failure, names the array, the worst entry (the one furthest out
 tolerance), the student's value against the expected one, that entry's own error, the
 tolerance it was held to, and the section to read. `assert_equal(actual, expected, what,
 read=...)` does the same exactly (integers, booleans, None), and `require(condition,
-message, read=...)` checks a yes/no property. Every checker passes `read=`.
+message, read=...)` checks a yes/no property. Every checker passes `read=`. In student
+mode, a plain `assert` that fails anyway (in a checker not yet converted) is reported as
+its own message plus the checker's READ section (or the chapter of its exNN marker),
+without pytest's traceback.
 
 KAN_NP_EXERCISE_DIR=<folder> makes student mode load the stubs from that folder instead of
 tutorials/exercises/ (tests/test_exercises_both_ways.py points it at pristine copies).
@@ -190,14 +193,41 @@ def pytest_runtest_setup(item):
     LOADED.clear()
 
 
+def _section_to_read(item):
+    """The checker module's READ, or else the chapter named by the test's exNN marker."""
+    read = getattr(item.module, "READ", None)
+    if read:
+        return read
+    for marker in item.iter_markers():
+        if EXERCISE_MARKER.fullmatch(marker.name):
+            chapters = sorted(STUBS.parent.glob(f"{marker.name[2:4]}_*.md"))
+            if chapters:
+                return chapters[0].relative_to(STUBS.parents[1]).as_posix()
+    return None
+
+
+def _short_assertion(text, read):
+    """An assert's own message without pytest's introspection lines, ending with `read`."""
+    lines = text.splitlines() or ["assertion failed"]
+    cut = next((n for n, line in enumerate(lines) if n and line.startswith("assert ")), None)
+    message = "\n".join(lines[:cut]).strip()
+    if read and "read " not in message:
+        message += f"\nread {read}"
+    return message
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """With KAN_NP_EXERCISE_REPORT set, append one JSON line per test: markers, stubs, outcome.
+    """Student mode: a failed plain `assert` ends with the section to read, not a traceback.
 
-    tests/test_exercises_both_ways.py reads it to prove that every exercise fails on its
-    pristine stub.
+    With KAN_NP_EXERCISE_REPORT set, also append one JSON line per test (markers, stubs,
+    outcome): tests/test_exercises_both_ways.py reads it to prove that every exercise fails
+    on its pristine stub.
     """
     report = (yield).get_result()
+    if (report.failed and call.excinfo is not None and call.excinfo.errisinstance(AssertionError)
+            and exercise_mode() == "student"):  # fmt: skip
+        report.longrepr = _short_assertion(str(call.excinfo.value), _section_to_read(item))
     path = os.environ.get(REPORT)
     if path and (report.when == "call" or report.failed):
         markers = sorted({m.name for m in item.iter_markers() if EXERCISE_MARKER.fullmatch(m.name)})
