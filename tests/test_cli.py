@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import kan_np as kn
-from kan_np import cli, io
+from kan_np import cli, formula, io
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "kan_np" / "data" / "example.csv"
@@ -117,7 +117,7 @@ def test_formula_of_a_normalised_model_is_in_the_data_units(capsys, tmp_path, da
     model = io.load(out_file)
     names, data = cli.read_csv(data_csv)
     x = data[:, :3]  # (N, 3) raw columns a, c, b
-    [(name, expr)] = cli.formulas(model, digits=None)
+    [(name, expr)], _ = formula.in_data_units(model, digits=None)
     by_name = {s.name: s for s in expr.free_symbols}
     symbols = [by_name.get(n, sympy.Symbol(n)) for n in ("a", "c", "b")]
     values = sympy.lambdify(symbols, expr, "numpy")(*x.T) * np.ones(len(x))  # (N,)
@@ -238,7 +238,7 @@ GOOD = [["0.1", "0.2", "0.3"]] * 12
         ([["a", "b", "y"], *GOOD], ["--k", "0"], r"k \(spline order\) must be >= 1"),
         ([["a", "b", "y"], *GOOD], ["--steps", "-1"], "steps must be >= 0"),
         ([["a", "b", "y"], *GOOD], ["--seed", "-1"], "--seed must be >= 0"),
-        ([["a", "b", "y"], *GOOD], ["--out", "no/such/m.npz"], "no such folder"),
+        ([["a", "b", "y"], *GOOD], ["--out", "no/such/m.npz"], "no folder"),
     ],
 )
 def test_fit_rejects_bad_csv_files_in_one_line(capsys, tmp_path, content, args, message):
