@@ -17,8 +17,9 @@ model on the training inputs, with more digits than --digits when rounding chang
 
 Exit status: 0 done; 1 the task cannot be done (a formula of a model with numeric edges,
 a missing demo, no training step succeeded, the model could not be saved); 2 bad input
-(arguments, CSV file, model file, output path); 130 interrupted (Ctrl-C). Errors and
-warnings are one line each on stderr, never a traceback.
+(arguments, CSV file, model file, output path); 3 an internal error (a bug: please
+report it); 130 interrupted (Ctrl-C). Errors and warnings are one line each on stderr,
+never a traceback.
 """
 
 import argparse
@@ -32,7 +33,8 @@ import numpy as np
 
 from kan_np.table import InputError, make_dataset, read_csv, standardize  # noqa: F401
 
-EPILOG = "Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files)."
+EPILOG = ("Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
+          "3 internal error, 130 interrupted.")  # fmt: skip
 
 
 class CannotDo(Exception):
@@ -131,19 +133,19 @@ def _stages(args, model, ds, raw, lib, kept):
             history = model.fit(ds, lamb=lamb, **options, **extra)
         for warning in caught:  # shown as kan-np's own lines (see `main`)
             warnings.warn(str(warning.message), warning.category, stacklevel=1)
-        done = len(history["loss"])
-        if done == 0 and args.steps > 0:
-            raise CannotDo(f"{label}: no training step succeeded (see the warning above); "
-                           "nothing is saved")  # fmt: skip
-        kept.done(label, model)
-        if any("interrupted" in str(warning.message) for warning in caught):
-            raise KeyboardInterrupt  # fit kept its progress; stop here like Ctrl-C elsewhere
+        done = len(history["loss"])  # recorded steps, fewer than asked if fit stopped early
         print(
             f"{label:<9} {args.opt}, {done} steps: "
             f"train RMSE {_rmse(model, raw['train_input'], raw['train_label']):.3e}, "
             f"test RMSE {_rmse(model, raw['test_input'], raw['test_label']):.3e} "
             f"({time.perf_counter() - start:.1f} s)"
         )
+        if done or label != "fit" or args.steps == 0:  # an untrained first model is no result
+            kept.done(label, model)
+        if any("interrupted" in str(warning.message) for warning in caught):
+            raise KeyboardInterrupt  # fit kept its progress; stop here like Ctrl-C elsewhere
+        if kept.model is None:
+            raise CannotDo("no training step succeeded (see the warning above); nothing is saved")
 
     train("fit", args.lamb)
     if args.prune:
@@ -363,6 +365,10 @@ def main(argv=None):
         except KeyboardInterrupt:
             print(f"{prefix}: interrupted", file=sys.stderr)
             return 130
+        except Exception as err:  # a bug in kan_np: still one line, saying what to report
+            print(f"{prefix}: internal error, please report it: {type(err).__name__}: "
+                  f"{' '.join(str(err).split())}", file=sys.stderr)  # fmt: skip
+            return 3
 
 
 if __name__ == "__main__":

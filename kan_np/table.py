@@ -29,24 +29,32 @@ def read_csv(path):
         line of a record) and column of the first empty, non-numeric, NaN or infinite
         cell, a row of the wrong length, or a bad header.
     """
-    reader = None
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:  # -sig: Excel's BOM
-            reader = csv.reader(f, strict=True)
-            names, rows = _records(path, reader)
+            names, rows = _records(path, csv.reader(f, strict=True))
     except UnicodeDecodeError:
         raise InputError(f"{path} is not a UTF-8 text file; expected a CSV file") from None
-    except csv.Error as err:
-        line = reader.line_num if reader is not None else 0
-        raise InputError(f"{path} line {line}: not a readable CSV file ({err})") from None
     return names, np.array(rows, dtype=np.float64).reshape(len(rows), len(names))  # (N, C)
+
+
+def _numbered(path, reader):
+    """(first line number, cells) of each record; a quoted cell can span several lines."""
+    end = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:  # e.g. a quote that is never closed
+            raise InputError(f"{path} line {end + 1}: not a readable CSV file ({err})") from None
+        start, end = end + 1, reader.line_num
+        yield start, cells
 
 
 def _records(path, reader):
     """(header names, rows of floats) from a csv reader, checked cell by cell."""
-    names, rows, end = None, [], 0
-    for cells in reader:
-        start, end = end + 1, reader.line_num  # a quoted cell can span several lines
+    names, rows = None, []
+    for start, cells in _numbered(path, reader):
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, e.g. at the end of the file
         if names is None:

@@ -113,6 +113,7 @@ def test_ctrl_c_inside_fit_stops_and_rescues(capsys, tmp_path, data_csv, monkeyp
                               "--out", tmp_path / "m.npz")  # fmt: skip
     assert status == 130 and only_our_lines(err), err
     assert "warning: fit interrupted" in err and "interrupted during fit" in err
+    assert "fit       adam, 2 steps: " in stdout  # the steps done, not the steps asked for
     assert "formula" not in stdout  # it stopped: no further stage ran
     assert kn.load(tmp_path / "m.rescued.npz").width == [3, 5, 1]
 
@@ -125,6 +126,7 @@ def test_no_successful_step_exits_non_zero_without_saving(capsys, tmp_path):
                               "--out", tmp_path / "m.npz")  # fmt: skip
     assert status == 1 and only_our_lines(err), err
     assert "no training step succeeded" in err and "warning: " in err
+    assert "fit       adam, 0 steps: " in stdout
     assert not (tmp_path / "m.npz").exists()
 
 
@@ -137,9 +139,9 @@ def test_csv_edge_cases(capsys, tmp_path):
         (tmp_path / "multi.csv").write_text(text)  # a quoted cell spans two lines
         status, _, err = run(capsys, "fit", tmp_path / "multi.csv")
         assert f"multi.csv line {line} (data row {line // 2}), column 'b'" in err  # its start
-    (tmp_path / "open.csv").write_text('a,b,y\n0.1,"0.2,0.3\n')  # a quote never closed
+    (tmp_path / "open.csv").write_text('a,b,y\n1,2,3\n0.1,"0.2,0.3\n1,2,3\n')  # never closed
     status, _, err = run(capsys, "fit", tmp_path / "open.csv")
-    assert status == 2 and "not a readable CSV file" in err
+    assert status == 2 and "open.csv line 3: not a readable CSV file" in err
     wide = [f"c{j}" for j in range(100_000)] + ["c7"]  # checked in linear time
     write_csv(tmp_path / "wide.csv", wide, [["1"] * len(wide)] * 2)
     status, _, err = run(capsys, "fit", tmp_path / "wide.csv")
