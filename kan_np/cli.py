@@ -67,8 +67,7 @@ def _check_fit_args(args, names):
     target = names[-1] if args.target is None else args.target
     if target not in names:
         raise InputError(f"{args.csv} has no column {target!r}; columns: {', '.join(names)}")
-    if args.seed < 0:
-        raise InputError(f"--seed must be >= 0, got {args.seed}")
+    checks.as_int(args.seed, "--seed", 0)
     checks.as_int(args.digits, "--digits", 1)
     lib = None if args.lib is None else [name.strip() for name in args.lib.split(",")]
     for name in lib or []:
@@ -115,6 +114,8 @@ def fit(args):
         save(kept.model, args.out)
     except (OSError, ValueError) as err:
         raise CannotDo(f"could not save {args.out} ({err}); " + kept.rescue()) from None
+    except KeyboardInterrupt:  # the old --out file is intact: saves are atomic
+        raise Interrupted(f"interrupted while saving {args.out}; " + kept.rescue()) from None
     print(f"saved     {args.out}")
     return 0
 

@@ -66,19 +66,25 @@ def test_absurd_grid_fails_fast(capsys, data_csv, monkeypatch):
 
 
 # --------------------------------------------------------------- the model is rescued
-def test_a_failed_save_rescues_the_model(capsys, tmp_path, data_csv, monkeypatch):
+@pytest.mark.parametrize(
+    ("error", "status", "message"),
+    [(OSError(28, "No space left on device"), 1, "could not save {out} ([Errno 28] No space"),
+     (KeyboardInterrupt(), 130, "interrupted while saving {out}")],
+)  # fmt: skip
+def test_a_failed_save_rescues_the_model(capsys, tmp_path, data_csv, monkeypatch, error, status,
+                                         message):  # fmt: skip
     out, real_save = tmp_path / "m.npz", io.save
 
-    def disk_full(model, path, **options):
+    def failing(model, path, **options):
         if str(path) == str(out):
-            raise OSError(28, "No space left on device")
+            raise error
         real_save(model, path, **options)
 
-    monkeypatch.setattr(io, "save", disk_full)
-    status, stdout, err = run(capsys, "fit", data_csv, *FAST, "--out", out)
+    monkeypatch.setattr(io, "save", failing)
+    code, stdout, err = run(capsys, "fit", data_csv, *FAST, "--out", out)
     rescued = tmp_path / "m.rescued.npz"
-    assert status == 1 and only_our_lines(err), err
-    assert f"could not save {out}" in err and f"stage 'fit' is saved to {rescued}" in err
+    assert code == status and only_our_lines(err), err
+    assert message.format(out=out) in err and f"stage 'fit' is saved to {rescued}" in err
     assert kn.load(rescued).width == [3, 5, 1] and not out.exists()
 
 
