@@ -112,3 +112,12 @@ def test_formula_in_data_units_is_checked_against_predict():
     [(name, expr)], check = formula.in_data_units(model, digits=4)
     assert name == "v" and str(expr) == "16.0*t - 48.0"  # (2 (t - 3) / 0.5 + 0.25) 4 - 1
     assert check.digits == 4 and check.error < 1e-12 and check.points == 50
+
+
+def test_rounding_the_normalisation_constants_is_caught():
+    # x' = (x - 1234.5678) / 0.01: at 4 digits the mean becomes 1235, off by 43 std
+    model = linear_model(1.0, 0.0, lo=-1.0, hi=1.0)
+    model.normalization = {"mean_input": np.array([1234.5678]), "std_input": np.array([0.01])}
+    with pytest.warns(RuntimeWarning, match="rounded to 4 digits differs"):
+        [(_, expr)], check = formula.in_data_units(model, digits=4)
+    assert check.digits > 4 and check.error < 1e-3
