@@ -193,7 +193,7 @@ def compose(model, nodes, digits):
     if numeric:
         warnings.warn(f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
                       f"phi_{{l,i,j}}(...) in the formula: {numeric}", RuntimeWarning,
-                      stacklevel=4)  # fmt: skip
+                      stacklevel=6)  # fmt: skip
     return [round_sum(u, digits) for u in nodes]
 
 
