@@ -30,8 +30,10 @@ def check_save_path(path, protect=()):
     if not isinstance(path, str | os.PathLike) or isinstance(os.fspath(path), bytes):
         raise TypeError(f"path must be a file name (str or Path), got {type(path).__name__}")
     path = os.fspath(path)
+    if not path:
+        raise ValueError("path is empty: expected a file name such as model.npz")
     folder = os.path.dirname(os.path.abspath(path))
-    if not path or not os.path.isdir(folder):
+    if not os.path.isdir(folder):
         raise FileNotFoundError(f"cannot save {path!r}: there is no folder {folder}")
     with contextlib.suppress(FileNotFoundError):
         mode = os.lstat(path).st_mode

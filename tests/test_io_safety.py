@@ -51,6 +51,8 @@ def test_save_refuses_paths_that_are_not_regular_files(tmp_path):
     assert victim.read_text() == "keep me"  # the link's target is left alone
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "folder.npz", "link.npz", "pipe.npz", "victim.txt"]  # fmt: skip
+    with pytest.raises(ValueError, match="path is empty"):
+        kn.save(small_model(), "")
     with pytest.raises(FileNotFoundError, match="no folder"):
         kn.save(small_model(), tmp_path / "missing" / "m.npz")
     with pytest.raises(ValueError, match="input data file"):
