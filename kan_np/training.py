@@ -133,7 +133,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
     data = _check_data(model, dataset)
     batches = Batches(data, batch, seed)
 
-    model.train_input = data["train_input"]
+    model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
     every = max(1, stop_grid_update_step // grid_update_num)
     grid_steps = set(range(0, stop_grid_update_step, every)) if update_grid else set()
