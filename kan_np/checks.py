@@ -63,6 +63,15 @@ def as_int(value, name, minimum):
     return int(value)
 
 
+def as_index(value, name, n, where):
+    """value as an int in 0..n-1; `where` names n in the message ("the number of layers is")."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if not 0 <= value < n:
+        raise ValueError(f"{name} = {value} is out of range: {where} {n}, valid: 0..{n - 1}")
+    return int(value)
+
+
 def as_width(width):
     """A list of layer widths [n_0, ..., n_L], each an integer >= 1, at least two of them."""
     if isinstance(width, str | bytes) or not hasattr(width, "__iter__"):

@@ -33,8 +33,10 @@ import numpy as np
 
 from kan_np.table import InputError, make_dataset, read_csv, standardize  # noqa: F401
 
-EPILOG = ("Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
-          "3 internal error, 130 interrupted.")  # fmt: skip
+EPILOG = (
+    "Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
+    "3 internal error, 130 interrupted."
+)
 
 
 class CannotDo(Exception):
@@ -127,8 +129,9 @@ def _stages(args, model, ds, raw, lib, kept):
     def train(label, lamb, **extra):
         """Fit with this stage's penalty, print its steps, RMSEs and seconds."""
         kept.running, start = label, time.perf_counter()
-        options = dict(opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed,
-                       progress=not args.quiet)  # fmt: skip
+        options = dict(
+            opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
+        )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             history = model.fit(ds, lamb=lamb, **options, **extra)
@@ -204,22 +207,30 @@ def plot(args):
 
     model = load(args.model)
     if model.train_input is None:
-        raise InputError(f"{args.model} holds no training inputs (never fitted, or saved with "
-                         "include_train_input=False); the drawing needs them")  # fmt: skip
+        raise InputError(
+            f"{args.model} holds no training inputs (never fitted, or saved with "
+            "include_train_input=False); the drawing needs them"
+        )
     out = args.output or os.path.splitext(args.model)[0] + ".png"
     stem, suffix = os.path.splitext(out)
     if not suffix:
         out += ".png"  # what matplotlib would write anyway; now the name printed is true
     elif suffix[1:].lower() not in _image_formats():
-        raise InputError(f"-o {out}: unknown image type {suffix!r}; use one of "
-                         f"{', '.join(sorted(_image_formats()))}")  # fmt: skip
+        raise InputError(
+            f"-o {out}: unknown image type {suffix!r}; use one of "
+            f"{', '.join(sorted(_image_formats()))}"
+        )
     files.check_save_path(out, protect=[args.model])
-    escape = [None if names is None else [name.replace("$", r"\$") for name in names]
-              for names in (model.input_names, model.output_names)]  # no math text  # fmt: skip
-    fig = plotting.plot(model, beta=args.beta, title=args.title, in_vars=escape[0],
-                        out_vars=escape[1])  # fmt: skip
-    files.write_atomic(out, lambda f: fig.savefig(f, dpi=args.dpi, format=out.rsplit(".", 1)[1]),
-                       private=False)  # fmt: skip
+    escape = [
+        None if names is None else [name.replace("$", r"\$") for name in names]
+        for names in (model.input_names, model.output_names)
+    ]  # no math text
+    fig = plotting.plot(
+        model, beta=args.beta, title=args.title, in_vars=escape[0], out_vars=escape[1]
+    )
+    files.write_atomic(
+        out, lambda f: fig.savefig(f, dpi=args.dpi, format=out.rsplit(".", 1)[1]), private=False
+    )
     print(f"saved     {out}")
     return 0
 
@@ -240,8 +251,10 @@ def _print_formula(model, digits, prefix=""):
         print(f"{prefix}{name} = {expr}")
     shown = "all digits" if check.digits is None else f"{check.digits} significant digits"
     undefined = f", undefined at {check.undefined}" if check.undefined else ""
-    print(f"{'check':<{len(prefix) or 6}}formula vs model on {check.points} training inputs: "
-          f"max relative error {check.error:.1e}{undefined} ({shown})")  # fmt: skip
+    print(
+        f"{'check':<{len(prefix) or 6}}formula vs model on {check.points} training inputs: "
+        f"max relative error {check.error:.1e}{undefined} ({shown})"
+    )
 
 
 def formula(args):
@@ -367,8 +380,11 @@ def main(argv=None):
             print(f"{prefix}: interrupted", file=sys.stderr)
             return 130
         except Exception as err:  # a bug in kan_np: still one line, saying what to report
-            print(f"{prefix}: internal error, please report it: {type(err).__name__}: "
-                  f"{' '.join(str(err).split())}", file=sys.stderr)  # fmt: skip
+            print(
+                f"{prefix}: internal error, please report it: {type(err).__name__}: "
+                f"{' '.join(str(err).split())}",
+                file=sys.stderr,
+            )
             return 3
 
 
