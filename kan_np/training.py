@@ -29,7 +29,6 @@ coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 """
 
 import contextlib
-import difflib
 import math
 import sys
 import time
@@ -38,17 +37,12 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import allocator, checks, optim, regularization
-from kan_np.datasets import Batches, validate_dataset
+from kan_np import allocator, checks, fit_options, optim
+from kan_np.datasets import Batches
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 parameters
-ADAM_LR = 1e-2  # default Adam step size
-FIT_OPTIONS = tuple(
-    "opt steps lr batch lamb reg_metric update_grid grid_update_num stop_grid_update_step "
-    "grid_eps seed progress callback blas_threads".split()
-)
 
 
 def fit(
@@ -123,20 +117,20 @@ def fit(
             the last recorded step's parameters, or with L-BFGS the best point the
             interrupted call evaluated (its loss is at most the last recorded one).
     """
-    _check_reg_options(reg_metric, reg_options)
-    opt, lr = _check_opt_lr(opt, lr)
+    fit_options.check_reg_options(reg_metric, reg_options)
+    opt, lr = fit_options.check_opt_lr(opt, lr)
     steps = checks.as_int(steps, "steps", 0)
     lamb = checks.as_nonneg_float(lamb, "lamb")
-    grid_steps = _grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
+    grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
     if grid_eps > 1:
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
-    data = _check_data(model, dataset)
+    data = fit_options.check_data(model, dataset)
     batches = Batches(data, batch, seed)
 
-    model.train_input = data["train_input"]
+    model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
     run = _Run(model, data, steps, lamb, progress, callback, opt)
     try:
@@ -171,34 +165,6 @@ def fit(
     finally:
         run.bar.close()
     return run.history
-
-
-def _check_reg_options(reg_metric, reg_options):
-    """A ValueError for an unknown fit option, with a "did you mean" hint."""
-    unknown = sorted(set(reg_options) - set(regularization.DEFAULTS.get(reg_metric, {})))
-    if unknown:
-        metric_options = {
-            name: metric for metric, names in regularization.DEFAULTS.items() for name in names
-        }
-        first, hint = unknown[0], ""
-        near = difflib.get_close_matches(first, [*FIT_OPTIONS, *metric_options], n=1)
-        if first in metric_options:
-            hint = f" ({first} is an option of reg_metric={metric_options[first]!r})"
-        elif near:
-            hint = f" (did you mean {near[0]!r}?)"
-        valid = sorted(FIT_OPTIONS) + [f"{n} (reg_metric={m!r})" for n, m in metric_options.items()]
-        raise ValueError(
-            f"unknown fit option(s) {unknown}{hint}; valid options: {', '.join(valid)}"
-        )
-    regularization.check_options(reg_metric, reg_options)
-
-
-def _grid_schedule(update_grid, grid_update_num, stop_grid_update_step):
-    """The steps that start with a grid update: every stop // num steps before stop."""
-    grid_update_num = checks.as_int(grid_update_num, "grid_update_num", 1)
-    stop_grid_update_step = checks.as_int(stop_grid_update_step, "stop_grid_update_step", 0)
-    every = max(1, stop_grid_update_step // grid_update_num)
-    return set(range(0, stop_grid_update_step, every)) if update_grid else set()
 
 
 def _blas(threads):
@@ -371,34 +337,6 @@ class _Run:
 
 class _Diverged(Exception):
     """Raised inside the loop when a loss, gradient or RMSE is NaN or infinite."""
-
-
-def _check_opt_lr(opt, lr):
-    """opt in lower case, and the step size Adam uses (None for L-BFGS)."""
-    if not isinstance(opt, str) or opt.lower() not in ("lbfgs", "adam"):
-        raise ValueError(f"opt must be 'lbfgs' or 'adam', got {opt!r}")
-    opt = opt.lower()
-    if lr is not None:
-        lr = checks.as_nonneg_float(lr, "lr")
-        if lr == 0:
-            raise ValueError("lr must be > 0, got 0")
-    if opt == "adam":
-        return opt, ADAM_LR if lr is None else lr
-    if lr not in (None, 1.0):
-        raise ValueError(
-            f"opt='lbfgs' chooses its step length by a line search (first trial step 1, "
-            f"pykan's lr=1); lr is only used by opt='adam', got lr={lr}"
-        )
-    return opt, None
-
-
-def _check_data(model, dataset):
-    """The dataset's four arrays, checked against the model's input and output widths."""
-    data = validate_dataset(dataset)
-    for part in ("train", "test"):
-        model.check_input(data[f"{part}_input"], f"{part}_input")
-        checks.as_float_matrix(data[f"{part}_label"], f"{part}_label", model.width[-1])
-    return data
 
 
 def _update_grid(model, x, grid_eps):
