@@ -17,7 +17,7 @@ the totals and the load average before and after. BLAS runs on one thread (threa
 unless --threads says otherwise. --pykan PYTHON runs `pykan_runner.py` with that Python (it
 needs torch and pykan 0.2.8, see benchmarks/pykan/README.md) on the same data and steps in
 the same run, and prints its columns beside ours. --history 10,20,50,100 repeats kan_np's
-schedule with each L-BFGS memory (how `training.LBFGS_HISTORY` was chosen). --figure PATH
+schedule with each L-BFGS memory (fit's option `lbfgs_history`). --figure PATH
 draws the staircase with figures/chapter05.py. Import time is not counted.
 """
 
@@ -48,7 +48,7 @@ GRIDS = (3, 5, 10, 20)
 DATA_KEYS = ("train_input", "train_label", "test_input", "test_label")
 
 
-def schedule(ds, steps, width=(2, 5, 1)):
+def schedule(ds, steps, memory, width=(2, 5, 1)):
     """One run: the stages as dicts {G, history, train_rmse, test_rmse, wall, cpu}."""
     model = KAN(list(width), grid=GRIDS[0], k=3, seed=0)
     stages = []
@@ -56,7 +56,7 @@ def schedule(ds, steps, width=(2, 5, 1)):
         start = clock()
         if G != GRIDS[0]:
             model = model.refine(G)  # on the training inputs of the last fit
-        history = model.fit(ds, opt="lbfgs", steps=n, progress=False)
+        history = model.fit(ds, opt="lbfgs", steps=n, progress=False, lbfgs_history=memory)
         wall, cpu = elapsed(start)
         rmse = {"train_rmse": history["train_rmse"][-1], "test_rmse": history["test_rmse"][-1]}
         stages.append({"G": G, "history": history, **rmse, "wall": wall, "cpu": cpu})
@@ -134,15 +134,13 @@ def main(argv=None):
     ds = create_dataset(exp_sin_sq, n_var=2, seed=0)
     theirs = run_pykan(args.pykan, ds, steps, args.pykan_repeat) if args.pykan else None
     limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
-    default = kan_np.training.LBFGS_HISTORY
+    default = kan_np.training.LBFGS_HISTORY  # fit's default lbfgs_history
     for history in [int(h) for h in args.history.split(",") if h] or [default]:
-        kan_np.training.LBFGS_HISTORY = history  # (s, y) pairs of fit's L-BFGS
-        ours = medians([schedule(ds, steps) for _ in range(args.repeat)])
+        ours = medians([schedule(ds, steps, history) for _ in range(args.repeat)])
         print(f"kan_np, L-BFGS memory {history}: median of {args.repeat} runs" + (
               f"; pykan 0.2.8 (memory 10): median of {args.pykan_repeat}, one torch thread"
               if theirs else ""))  # fmt: skip
         print_table(steps, ours, theirs)
-    kan_np.training.LBFGS_HISTORY = default
     if limits is not None:
         limits.restore_original_limits()
     print("after: ", machine())

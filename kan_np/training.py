@@ -22,8 +22,9 @@ one step of pykan's torch LBFGS (max_iter=20): 50 steps here are pykan's 50 step
 torch's LBFGS, the curvature memory is kept from step to step: the steps between two grid
 updates are one `optim.lbfgs` call, recorded every 20 iterations. A grid update changes
 what every coefficient means, so a new call starts after it (pykan keeps the old memory).
-kan_np keeps 100 (s, y) pairs where pykan keeps 10 (`benchmarks/grid_extension.py
---history 10,20,50,100` compares them on the grid-extension schedule).
+kan_np keeps 100 (s, y) pairs by default where pykan keeps 10 (option `lbfgs_history`;
+`benchmarks/grid_extension.py --history 10,20,50,100` compares them on the grid-extension
+schedule).
 Adam keeps its moments through grid updates (as pykan does): they describe the old
 coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 """
@@ -63,6 +64,7 @@ def fit(
     progress=True,
     callback=None,
     blas_threads=1,
+    lbfgs_history=LBFGS_HISTORY,
     **reg_options,
 ):
     r"""Train `model` in place on `dataset` and return the history of every step.
@@ -102,6 +104,8 @@ def fit(
             BLAS alone. The default 1 makes results identical on every machine (threaded
             sums round differently) and avoids threaded BLAS on small matrices, which
             spins idle cores on a busy machine.
+        lbfgs_history: the (s, y) pairs L-BFGS keeps, int >= 1 (pykan: 10); fewer above
+            50,000 parameters (they take 2 m P numbers).
 
     Returns:
         history: dict of lists, one entry per recorded step (keys: module docstring).
@@ -120,6 +124,7 @@ def fit(
     fit_options.check_reg_options(reg_metric, reg_options)
     opt, lr = fit_options.check_opt_lr(opt, lr)
     steps = checks.as_int(steps, "steps", 0)
+    lbfgs_history = checks.as_int(lbfgs_history, "lbfgs_history", 1)
     lamb = checks.as_nonneg_float(lamb, "lamb")
     grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
@@ -142,7 +147,7 @@ def fit(
             if opt == "adam":
                 _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr)
             else:
-                _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options)
+                _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options, lbfgs_history)
     except _Diverged as err:
         model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
@@ -195,7 +200,7 @@ def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
             return
 
 
-def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options):
+def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options, lbfgs_history):
     """L-BFGS: one `optim.lbfgs` call per run of steps between grid updates (module
     docstring), or per step with minibatches (each call keeps its batch)."""
     model = run.model
@@ -208,12 +213,12 @@ def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options):
         later = [s for s in grid_steps if s > step] + [run.steps]
         n_steps = 1 if batches.minibatch else min(later) - step
         x, y = batches.draw()
-        if _lbfgs_steps(run, x, y, n_steps, loss_options):
+        if _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
             return
         step = run.steps_done
 
 
-def _lbfgs_steps(run, x, y, n_steps, loss_options):
+def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
     """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call; True to stop."""
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
@@ -248,7 +253,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
             run.started = time.perf_counter()  # the step's clock
 
     theta = model.get_flat(params)  # (P,)
-    history_size = min(LBFGS_HISTORY, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
+    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
         objective,

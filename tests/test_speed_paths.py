@@ -97,3 +97,12 @@ def test_affine_arrays_are_trained_only_where_an_edge_is_symbolic():
     theta = model.get_flat(model.trainable_parameters())
     model.set_flat(2 * theta, model.trainable_parameters())
     np.testing.assert_array_equal(model.get_flat(model.trainable_parameters()), 2 * theta)
+
+
+def test_lbfgs_history_is_a_checked_fit_option():
+    x = np.linspace(-1, 1, 40).reshape(20, 2)  # (N, 2)
+    y = x[:, :1] * x[:, 1:]  # (N, 1)
+    with pytest.raises(ValueError, match="lbfgs_history"):
+        kn.KAN([2, 2, 1], seed=0).fit((x, y), steps=1, lbfgs_history=0, progress=False)
+    short = kn.KAN([2, 2, 1], seed=0).fit((x, y), steps=2, lbfgs_history=3, progress=False)
+    assert len(short["loss"]) == 2 and np.isfinite(short["loss"]).all()
