@@ -320,6 +320,28 @@ def chain_dx(dB, local):
     return picked.sum(axis=0)  # (N, I)
 
 
+def chain_dx_outer(dy, w, local):
+    r"""`chain_dx` for dB_{n,i,m} = dy_n w_{i,m} (a layer with one output), without dB.
+
+    chain_dx needs dB only at the k + 1 local functions of each (n, i). With one output
+    each of those entries is dy_n times an entry of w, so this reads w there (position mod
+    I*M is the entry i*M + m; the sentinel lands on w's first entry with a derivative of
+    0) instead of building the (N, I, M) outer product. Same numbers as
+    ``chain_dx((dy * w).reshape(N, I, M), local)``.
+
+    Args:
+        dy: (N, 1) the loss gradient of the layer's one output.
+        w: (I*M,) the weights, entry i*M + m for input i and basis function m.
+        local: the LocalBasis of the forward pass, computed with derivative=True.
+    Returns:
+        (N, I) the loss gradient with respect to x through the basis.
+    """
+    picked = w.take(local.pos % w.shape[0])  # (k+1, N, I)  w_{i, s-k+r}
+    picked *= dy  # dB at the local functions ((N, 1) broadcasts)
+    picked *= local.values_dx
+    return picked.sum(axis=0)  # (N, I)
+
+
 def basis(x, knots, k):
     """`bspline.basis` computed with local support: (N, I), (I, G+2k+1) -> (N, I, G+k)."""
     return to_dense(local_basis(x, knots, k), knots.shape[1] - 1 - k)

@@ -147,9 +147,13 @@ def layer_backward(dy, cache, p):
     }
     if cache.local.values_dx is None:
         return None, grads
-    dB = _times_transpose(dy, cache.W).reshape(N, I, M)  # (N, I, M)
     dbase = _times_transpose(dy, p.mask * p.scale_base)  # (N, I)
-    dx = bspline_fast.chain_dx(dB, cache.local) + cache.base_prime * dbase  # (N, I)
+    if O == 1:  # dB = dy W^T is an outer product: read W at the k+1 local functions only
+        dx_spline = bspline_fast.chain_dx_outer(dy, cache.W[:, 0], cache.local)  # (N, I)
+    else:
+        dB = (dy @ cache.W.T).reshape(N, I, M)  # (N, I, M)
+        dx_spline = bspline_fast.chain_dx(dB, cache.local)  # (N, I)
+    dx = dx_spline + cache.base_prime * dbase  # (N, I)
     return dx, grads
 
 

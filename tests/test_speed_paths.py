@@ -87,6 +87,17 @@ def test_one_output_outer_product_is_the_matrix_product():
     np.testing.assert_array_equal(layer._times_transpose(dy3, W3), dy3 @ W3.T)
 
 
+def test_one_output_chain_rule_reads_the_weights_without_the_outer_product():
+    rng = np.random.default_rng(3)
+    knots = bspline.extend_grid(np.sort(rng.uniform(-1, 1, (3, 8)), axis=1), 3)  # (3, 14)
+    x = rng.uniform(-1.5, 1.5, (40, 3))  # (N, I), some outside the knots
+    local = bspline_fast.local_basis(x, knots, 3, derivative=True)
+    M = knots.shape[1] - 4
+    dy, w = rng.normal(size=(40, 1)), rng.normal(size=3 * M)  # (N, 1), (I*M,)
+    dense = bspline_fast.chain_dx((dy * w).reshape(40, 3, M), local)
+    np.testing.assert_array_equal(bspline_fast.chain_dx_outer(dy, w, local), dense)
+
+
 def test_affine_arrays_are_trained_only_where_an_edge_is_symbolic():
     model = kn.KAN([2, 3, 1], seed=0)
     names = {(l, name) for l, name, _ in model.trainable_parameters()}
