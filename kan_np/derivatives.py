@@ -13,7 +13,9 @@ o sums the edge functions phi_{i,o} of the inputs i, the chain rule gives
 
 and phi^{(r)} = w_b b^{(r)} + w_s \sum_m c_m B_m^{(r)} needs the r-th derivatives of the
 base function and of the B-spline basis (`basis_derivative`). The network's inputs start
-with x_x = identity and x_xx = 0; the Laplacian of output o is \sum_d u_{o,xx}.
+with x_x = identity and x_xx = 0; the Laplacian of output o is \sum_d u_{o,xx}. Arrays of
+derivatives put the direction before the node, z_x (N, D, I), so that for each sample the
+sums over i are matrix products (D, I) @ (I, O).
 
 Backward pairs: each `*_forward(z, z_x, z_xx, ...)` returns (y, y_x, y_xx, cache) and its
 `*_backward(dy, dy_x, dy_xx, cache)` takes the loss gradients of the three outputs and
@@ -47,8 +49,9 @@ def basis_derivative(x, knots, k, order):
               - \frac{B^{(r-1)}_{m+1,k-1}}{t_{m+k+1} - t_{m+1}}\Big), \qquad
               B^{(0)}_{m,k} = B_{m,k}
 
-    applied r times (so it ends in the order k - r basis of `bspline.basis_reference`);
-    derivatives of order r > k are 0. At a knot the derivative of the interval on the
+    applied r times, so it ends in the order k - r basis (evaluated with local support by
+    `bspline.basis`, which `bspline.basis_reference` checks); derivatives of order r > k
+    are 0. At a knot the derivative of the interval on the
     right is returned (a spline of order k is only C^{k-1} there).
 
     Args:
@@ -57,7 +60,7 @@ def basis_derivative(x, knots, k, order):
         (N, I, G+k) values d^r B_{m,k}(x_{n,i}) / dx^r.
     """
     if order == 0:
-        return bspline.basis_reference(x, knots, k)  # (N, I, G+k)
+        return bspline.basis(x, knots, k)  # (N, I, G+k)
     M = knots.shape[1] - 1 - k
     if order > k:
         return np.zeros((x.shape[0], x.shape[1], M))  # (N, I, M)
@@ -151,17 +154,20 @@ def kan_forward(z, z_x, z_xx, p):
     .. math:: y_o = \sum_i \phi_{i,o}(z_i), \quad y_{o,x} = \sum_i \phi'_{i,o} z_{i,x},
               \quad y_{o,xx} = \sum_i (\phi''_{i,o} z_{i,x}^2 + \phi'_{i,o} z_{i,xx})
 
+    For each sample these sums are matrix products, (D, I) @ (I, O), like the layer's
+    forward pass with the edge values phi replaced by their derivatives.
+
     Args:
-        z: (N, I) inputs.  z_x, z_xx: (N, I, D) their first and second derivatives along
+        z: (N, I) inputs.  z_x, z_xx: (N, D, I) their first and second derivatives along
         each of the D network inputs.  p: `KANArrays`.
     Returns:
-        y (N, O), y_x (N, O, D), y_xx (N, O, D), and a cache for `kan_backward`.
+        y (N, O), y_x (N, D, O), y_xx (N, D, O), and a cache for `kan_backward`.
     """
     edges = edge_derivatives(z, p)
     phi, phi_x, phi_xx = edges.phi[:3]  # (N, I, O) each
     y = phi.sum(axis=1)  # (N, O)
-    y_x = np.einsum("nio,nid->nod", phi_x, z_x)  # (N, O, D)
-    y_xx = np.einsum("nio,nid->nod", phi_xx, z_x**2) + np.einsum("nio,nid->nod", phi_x, z_xx)
+    y_x = z_x @ phi_x  # (N, D, O)
+    y_xx = z_x**2 @ phi_xx + z_xx @ phi_x  # (N, D, O)
     return y, y_x, y_xx, (z_x, z_xx, edges, p)
 
 
@@ -169,8 +175,8 @@ def kan_backward(dy, dy_x, dy_xx, cache):
     r"""Loss gradients through `kan_forward`.
 
     First the gradient of each per-edge value phi^{(r)}_{n,i,o}:
-    g_0 = dy_o, g_1 = \sum_d (dy_{o,x} z_{i,x} + dy_{o,xx} z_{i,xx}),
-    g_2 = \sum_d dy_{o,xx} z_{i,x}^2.
+    g_0 = dy_o, g_1 = \sum_d (z_{i,x} dy_{o,x} + z_{i,xx} dy_{o,xx}),
+    g_2 = \sum_d z_{i,x}^2 dy_{o,xx}.
     Then, phi^{(r)} being linear in the parameters and d phi^{(r)}(z)/dz = phi^{(r+1)}(z):
 
     .. math:: dc_{i,o,m} = w_s \sum_{n,r} g_r B^{(r)}_m, \quad
@@ -182,15 +188,16 @@ def kan_backward(dy, dy_x, dy_xx, cache):
               dz_{i,xx} = \sum_o dy_{o,xx} \phi'
 
     Returns:
-        dz (N, I), dz_x (N, I, D), dz_xx (N, I, D), and grads {"coef" (I, O, M),
+        dz (N, I), dz_x (N, D, I), dz_xx (N, D, I), and grads {"coef" (I, O, M),
         "scale_base" (I, O), "scale_sp" (I, O)}.
     """
     z_x, z_xx, edges, p = cache
     phi, basis, base = edges  # ORDERS x (N, I, O), (N, I, M), (N, I)
+    z_xT, z_xxT = z_x.transpose(0, 2, 1), z_xx.transpose(0, 2, 1)  # (N, I, D) each
     g = [  # g[r]: the loss gradient of phi^{(r)}_{n,i,o}, (N, I, O) each
         np.broadcast_to(dy[:, None, :], phi[0].shape),
-        np.einsum("nod,nid->nio", dy_x, z_x) + np.einsum("nod,nid->nio", dy_xx, z_xx),
-        np.einsum("nod,nid->nio", dy_xx, z_x**2),
+        z_xT @ dy_x + z_xxT @ dy_xx,
+        z_xT**2 @ dy_xx,
     ]
     dspline = sum(np.einsum("nio,nim->iom", g[r], basis[r]) for r in range(3))  # (I, O, M)
     dbase = sum(np.einsum("nio,ni->io", g[r], base[r]) for r in range(3))  # (I, O)
@@ -201,9 +208,9 @@ def kan_backward(dy, dy_x, dy_xx, cache):
     }
     # d phi^{(r)}(z) / dz = phi^{(r+1)}(z): the third derivative enters here
     dz = sum((g[r] * phi[r + 1]).sum(axis=2) for r in range(3))  # (N, I)
-    dz_x = np.einsum("nod,nio->nid", dy_x, phi[1])  # (N, I, D)
-    dz_x += 2.0 * z_x * np.einsum("nod,nio->nid", dy_xx, phi[2])  # d(z_x^2) = 2 z_x
-    dz_xx = np.einsum("nod,nio->nid", dy_xx, phi[1])  # (N, I, D)
+    phiT = [f.transpose(0, 2, 1) for f in phi]  # (N, O, I) each
+    dz_x = dy_x @ phiT[1] + 2.0 * z_x * (dy_xx @ phiT[2])  # (N, D, I)  d(z_x^2) = 2 z_x
+    dz_xx = dy_xx @ phiT[1]  # (N, D, I)
     return dz, dz_x, dz_xx, grads
 
 
@@ -214,16 +221,16 @@ def dense_forward(z, z_x, z_xx, layer):
     .. math:: a_x = z_x W, \quad a_{xx} = z_{xx} W, \quad y_x = \sigma'(a) a_x, \quad
               y_{xx} = \sigma''(a) a_x^2 + \sigma'(a) a_{xx}
 
-    (sigma = identity on the last layer). Args: z (N, I), z_x and z_xx (N, I, D), and a
-    `kan_np.mlp.DenseLayer`. Returns y (N, O), y_x (N, O, D), y_xx (N, O, D), cache.
+    (sigma = identity on the last layer). Args: z (N, I), z_x and z_xx (N, D, I), and a
+    `kan_np.mlp.DenseLayer`. Returns y (N, O), y_x (N, D, O), y_xx (N, D, O), cache.
     """
     W = layer.weight  # (I, O)
     a = z @ W + layer.bias  # (N, O)
-    a_x = np.einsum("nid,io->nod", z_x, W)  # (N, O, D)
-    a_xx = np.einsum("nid,io->nod", z_xx, W)  # (N, O, D)
+    a_x, a_xx = z_x @ W, z_xx @ W  # (N, D, O) each
     s = FUNCTIONS[layer.activation or "identity"](a)  # sigma^{(r)}(a), (N, O) each
-    y_x = s[1][:, :, None] * a_x  # (N, O, D)
-    y_xx = s[2][:, :, None] * a_x**2 + s[1][:, :, None] * a_xx  # (N, O, D)
+    s1, s2 = s[1][:, None, :], s[2][:, None, :]  # (N, 1, O) each
+    y_x = s1 * a_x  # (N, D, O)
+    y_xx = s2 * a_x**2 + s1 * a_xx  # (N, D, O)
     return s[0], y_x, y_xx, (z, z_x, z_xx, a_x, a_xx, s, W)
 
 
@@ -234,22 +241,23 @@ def dense_backward(dy, dy_x, dy_xx, cache):
               + dy_{xx} a_x^2 \sigma'''\big], \quad da_x = dy_x \sigma' + 2\, dy_{xx} \sigma'' a_x,
               \quad da_{xx} = dy_{xx} \sigma'
 
-    then dW = z^T da + \sum_d (z_x^T da_x + z_{xx}^T da_{xx}), db = \sum_n da, dz = da W^T,
-    dz_x = da_x W^T, dz_xx = da_xx W^T.
+    then dW = z^T da + \sum_{n,d} (z_x^T da_x + z_{xx}^T da_{xx}), db = \sum_n da,
+    dz = da W^T, dz_x = da_x W^T, dz_xx = da_xx W^T.
 
     Returns:
-        dz (N, I), dz_x (N, I, D), dz_xx (N, I, D), grads {"weight" (I, O), "bias" (O,)}.
+        dz (N, I), dz_x (N, D, I), dz_xx (N, D, I), grads {"weight" (I, O), "bias" (O,)}.
     """
     z, z_x, z_xx, a_x, a_xx, s, W = cache
-    s1, s2, s3 = (s_r[:, :, None] for s_r in s[1:])  # (N, O, 1) each
-    da_x = dy_x * s1 + 2.0 * dy_xx * s2 * a_x  # (N, O, D)
-    da_xx = dy_xx * s1  # (N, O, D)
-    da = dy * s[1] + ((dy_x * a_x + dy_xx * a_xx) * s2 + dy_xx * a_x**2 * s3).sum(axis=2)
-    dW = z.T @ da + np.einsum("nid,nod->io", z_x, da_x) + np.einsum("nid,nod->io", z_xx, da_xx)
+    N, D, I = z_x.shape
+    s1, s2, s3 = (s_r[:, None, :] for s_r in s[1:])  # (N, 1, O) each
+    da_x = dy_x * s1 + 2.0 * dy_xx * s2 * a_x  # (N, D, O)
+    da_xx = dy_xx * s1  # (N, D, O)
+    da = dy * s[1] + ((dy_x * a_x + dy_xx * a_xx) * s2 + dy_xx * a_x**2 * s3).sum(axis=1)
+    # sums over samples and directions at once: (N*D, I)^T @ (N*D, O)
+    dW = z.T @ da + z_x.reshape(N * D, I).T @ da_x.reshape(N * D, -1)  # (I, O)
+    dW += z_xx.reshape(N * D, I).T @ da_xx.reshape(N * D, -1)
     grads = {"weight": dW, "bias": da.sum(axis=0)}  # (I, O), (O,)
-    dz_x = np.einsum("nod,io->nid", da_x, W)  # (N, I, D)
-    dz_xx = np.einsum("nod,io->nid", da_xx, W)  # (N, I, D)
-    return da @ W.T, dz_x, dz_xx, grads
+    return da @ W.T, da_x @ W.T, da_xx @ W.T, grads
 
 
 # -------------------------------------------------------------------------- networks
@@ -269,7 +277,7 @@ def forward(model, x):
     Args:
         model: KAN or MLP.  x: (N, D) inputs.
     Returns:
-        u (N, O), u_x (N, O, D), u_xx (N, O, D), and the caches for `backward`.
+        u (N, O), u_x (N, D, O), u_xx (N, D, O), and the caches for `backward`.
     """
     x = model.check_input(x)
     N, D = x.shape
@@ -284,7 +292,7 @@ def forward(model, x):
 
 def backward(model, du, du_x, du_xx, caches):
     """Parameter gradients of a loss on (u, u_x, u_xx), given du (N, O), du_x, du_xx
-    (N, O, D). Returns a list over layers of dicts shaped like `model.parameters()`
+    (N, D, O). Returns a list over layers of dicts shaped like `model.parameters()`
     (arrays the derivatives do not depend on, such as a KAN's affine slots, get zeros)."""
     grads = [None] * len(model.layers)
     for l in reversed(range(len(model.layers))):
@@ -297,7 +305,7 @@ def backward(model, du, du_x, du_xx, caches):
 
 def laplacian(model, x):
     r"""\Delta u = \sum_d d^2 u / dx_d^2 of every output: (N, D) -> (N, O)."""
-    return forward(model, x)[2].sum(axis=2)  # (N, O)
+    return forward(model, x)[2].sum(axis=1)  # (N, O)
 
 
 def poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha=0.01):
@@ -313,10 +321,10 @@ def poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha=0.01):
         loss, grads (as `backward`), and {"interior": mean residual^2, "boundary": ...}.
     """
     u, u_x, u_xx, caches = forward(model, x_in)
-    residual = u_xx.sum(axis=2) - f  # (N, 1)
+    residual = u_xx.sum(axis=1) - f  # (N, 1)
     interior = float(np.mean(residual**2))
     dlap = 2.0 * alpha * residual / residual.size  # (N, 1)
-    du_xx = np.broadcast_to(dlap[:, :, None], u_xx.shape)  # d Laplacian / d u_xx = 1
+    du_xx = np.broadcast_to(dlap[:, None, :], u_xx.shape)  # d Laplacian / d u_xx = 1
     grads = backward(model, np.zeros_like(u), np.zeros_like(u_x), du_xx, caches)
     u_b, u_b_x, u_b_xx, caches_b = forward(model, x_bd)
     diff = u_b - g  # (N_b, 1)
