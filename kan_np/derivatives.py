@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit
 
-from kan_np import bspline, optim
+from kan_np import bspline, checks, optim
 
 ORDERS = 4  # values and derivatives of orders 1, 2, 3
 
@@ -59,6 +59,7 @@ def basis_derivative(x, knots, k, order):
     Returns:
         (N, I, G+k) values d^r B_{m,k}(x_{n,i}) / dx^r.
     """
+    checks.as_int(order, "order (of the derivative)", 0)
     if order == 0:
         return bspline.basis(x, knots, k)  # (N, I, G+k)
     M = knots.shape[1] - 1 - k
@@ -72,6 +73,7 @@ def basis_derivative(x, knots, k, order):
 
 
 def _silu(x):
+    """silu(x) = x s(x) and its derivatives of orders 1-3 (s the logistic sigmoid)."""
     s = expit(x)  # s' = s (1 - s) = q,  q' = q (1 - 2 s)
     q, t = s * (1.0 - s), 1.0 - 2.0 * s
     return [
@@ -83,6 +85,7 @@ def _silu(x):
 
 
 def _tanh(x):
+    """tanh and its derivatives of orders 1-3."""
     y = np.tanh(x)
     p = 1.0 - y * y  # tanh' = 1 - tanh^2
     return [y, p, -2.0 * y * p, p * (6.0 * y * y - 2.0)]
@@ -320,6 +323,7 @@ def poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha=0.01):
     Returns:
         loss, grads (as `backward`), and {"interior": mean residual^2, "boundary": ...}.
     """
+    f, g, alpha = _check_poisson(model, x_in, f, x_bd, g, alpha)
     u, u_x, u_xx, caches = forward(model, x_in)
     residual = u_xx.sum(axis=1) - f  # (N, 1)
     interior = float(np.mean(residual**2))
@@ -335,6 +339,18 @@ def poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha=0.01):
         for name in layer_grads:
             layer_grads[name] = layer_grads[name] + layer_grads_b[name]
     return alpha * interior + boundary, grads, {"interior": interior, "boundary": boundary}
+
+
+def _check_poisson(model, x_in, f, x_bd, g, alpha):
+    """f (N, 1), g (N_b, 1) as float arrays matching the points, alpha >= 0; else an error."""
+    if model.width[-1] != 1:
+        raise ValueError(f"the Poisson loss needs a model with 1 output, got width {model.width}")
+    f = checks.as_float_matrix(f, "f", columns=1)
+    g = checks.as_float_matrix(g, "g", columns=1)
+    for values, points, names in ((f, x_in, "f and x_in"), (g, x_bd, "g and x_bd")):
+        if len(values) != len(points):
+            raise ValueError(f"{names} need one row per point: {len(values)} vs {len(points)}")
+    return f, g, checks.as_nonneg_float(alpha, "alpha")
 
 
 def fit_poisson(model, x_in, f, x_bd, g, alpha=0.01, iterations=100):

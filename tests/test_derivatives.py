@@ -183,3 +183,18 @@ def test_symbolic_edges_are_refused():
     model.fix_symbolic(0, 0, 0, "sin", x=x)
     with pytest.raises(ValueError, match="symbolic edges"):
         derivatives.forward(model, x)
+
+
+def test_bad_input_is_explained():
+    model = KAN([2, 2, 1], grid=3, seed=0)
+    x = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="3 columns but 2"):
+        derivatives.forward(model, np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="one row per point"):
+        derivatives.poisson_loss_and_grad(model, x, np.zeros((2, 1)), x, np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="1 output"):
+        derivatives.poisson_loss_and_grad(KAN([2, 2], grid=3), x, x[:, :1], x, x[:, :1])
+    with pytest.raises(ValueError, match="alpha"):
+        derivatives.poisson_loss_and_grad(model, x, x[:, :1], x, x[:, :1], alpha=-1.0)
+    with pytest.raises(TypeError, match="order"):
+        derivatives.basis_derivative(x, model.layers[0].grid, 3, 1.5)
