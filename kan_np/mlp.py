@@ -10,12 +10,12 @@ with W (I, O), b (O,) and sigma = tanh or silu, and the loss is the KAN's mean s
 .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{MLP}(x)_{n,o} - y_{n,o})^2 .
 
 The model offers what `training.fit` calls on a KAN: `check_input`, `width`, `train_input`,
-`parameters`, `get_flat`/`set_flat`/`flatten_grads`, `_loss_and_grad`, `update_grid` and
-`layers[l].forward(x, need_dx=False)` / `layers[l].grid`. So ``training.fit(mlp, ds, ...)``
+`parameters`, `get_flat`/`set_flat`/`flatten_grads`, `snapshot`/`restore`, `_loss_and_grad`,
+`update_grid` and `layers[l].forward(x, need_dx=False)`. So ``training.fit(mlp, ds, ...)``
 (or ``mlp.fit(ds, ...)``) trains it with the SAME Adam and L-BFGS code as a KAN. An MLP has
-no knots: `update_grid` does nothing and each layer's `grid` is an empty (I, 0) array, so
-fit's default grid schedule and its snapshots of the knots are no-ops. The sparsity
-penalty is KAN-only: ``lamb > 0`` is a ValueError.
+no knots: `update_grid` does nothing, so fit's default grid schedule is a no-op, and a
+snapshot is the parameter vector alone. The sparsity penalty is KAN-only: ``lamb > 0`` is
+a ValueError.
 
 Initialisation (PyTorch's nn.Linear default, the usual baseline): W and b ~ U(-1/sqrt(I),
 1/sqrt(I)).
@@ -59,8 +59,6 @@ class DenseLayer:
         self.weight = rng.uniform(-bound, bound, (in_dim, out_dim))  # (I, O)
         self.bias = rng.uniform(-bound, bound, out_dim)  # (O,)
         self.activation = activation
-        # no knots; an empty array lets training.fit snapshot and restore "the grids"
-        self.grid = np.empty((in_dim, 0))  # (I, 0)
 
     @property
     def in_dim(self):

@@ -16,7 +16,7 @@ dl/dKAN(x) = 2 (KAN(x) - y) / (N O).
 
 import numpy as np
 
-from kan_np import checks
+from kan_np import checks, regularization
 from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
 
@@ -91,7 +91,8 @@ class KAN(FlatParameters):
         could not place it on its grid.
 
         Returns:
-            y (N, n_L), inputs (a list of L arrays (N, n_l)), caches (a list of L dicts).
+            y (N, n_L), inputs (a list of L arrays (N, n_l)), and caches (a list of L
+            `layer.KANLayerCache`).
         """
         inputs, caches = [], []
         for l, layer in enumerate(self.layers):
@@ -108,7 +109,7 @@ class KAN(FlatParameters):
         """
         x = self.data_or_train_input(x)
         _, _, caches = self.forward_all(x, need_dx=False, want_acts=True)
-        return [cache["acts"] for cache in caches]
+        return [cache.acts for cache in caches]
 
     def layer_inputs(self, x=None):
         """The inputs of every layer, a list of L arrays (N, n_l); x defaults as above."""
@@ -145,31 +146,31 @@ class KAN(FlatParameters):
         try:
             pred, inputs, caches = self.forward_all(x, want_acts=regularize)
         except checks.NonFiniteError:  # diverged parameters overflowed: a NaN loss, no crash
-            return float("nan"), [{name: np.full_like(arr, np.nan) for name, arr in
-                                   layer.params().items()} for layer in self.layers]  # fmt: skip
+            nan = [{name: np.full_like(arr, np.nan) for name, arr in layer.params().items()}
+                   for layer in self.layers]  # fmt: skip
+            return float("nan"), nan
         diff = pred - y  # (N, n_L)
         loss = float(np.mean(diff**2))
         dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
         L = len(self.layers)
-        dacts, dinputs, dparams = [None] * L, [None] * L, [{} for _ in range(L)]
+        none = [None] * L
+        pen = regularization.PenaltyGrad(0.0, none, none, none, [{} for _ in range(L)])
         if regularize:
-            from kan_np import regularization
-
-            acts = [cache["acts"] for cache in caches]
-            penalty, dacts, dinputs, dparams = regularization.penalty_and_grad(
-                self.layers, inputs, acts, reg_metric=reg_metric, **reg_options
+            acts = [cache.acts for cache in caches]
+            acts_symbolic = [cache.acts_symbolic for cache in caches]
+            pen = regularization.penalty_and_grad(
+                self.layers, inputs, acts, reg_metric, acts_symbolic, **reg_options
             )
-            loss += lamb * penalty
-            dacts = [None if d is None else lamb * d for d in dacts]
-            dinputs = [None if d is None else lamb * d for d in dinputs]
-            dparams = [{name: lamb * g for name, g in d.items()} for d in dparams]
+            loss += lamb * pen.value
+        scaled = lambda d: None if d is None else lamb * d  # noqa: E731  dL/d = lamb d/d
         grads = [None] * L
         for l in reversed(range(L)):
-            dx, grads[l] = self.layers[l].backward(dy, caches[l], dacts[l], need_dx=l > 0)
-            for name, g in dparams[l].items():
-                grads[l][name] += g
+            dacts, dnum = scaled(pen.dacts[l]), scaled(pen.dacts_numeric[l])
+            dx, grads[l] = self.layers[l].backward(dy, caches[l], dacts, dnum)
+            for name, g in pen.dparams[l].items():
+                grads[l][name] += lamb * g
             if l > 0:
-                dy = dx if dinputs[l] is None else dx + dinputs[l]
+                dy = dx if pen.dinputs[l] is None else dx + lamb * pen.dinputs[l]
         return loss, grads
 
     # ------------------------------------------------------------------- parameter vector
@@ -177,6 +178,17 @@ class KAN(FlatParameters):
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""
         return [(l, name, getattr(layer, name))
                 for l, layer in enumerate(self.layers) for name in PARAM_NAMES]  # fmt: skip
+
+    def snapshot(self):
+        """Copies of every parameter (P,) and every layer's knots, for `restore`."""
+        return self.get_flat(), [layer.knots.copy() for layer in self.layers]
+
+    def restore(self, snapshot):
+        """Write a `snapshot` back into the model's own arrays (same grid sizes)."""
+        theta, knots = snapshot
+        self.set_flat(theta)
+        for layer, saved in zip(self.layers, knots, strict=True):
+            layer.knots[...] = saved
 
     # ---------------------------------------------------------------------------- helpers
     def data_or_train_input(self, x):

@@ -31,7 +31,7 @@ from kan_np.regularization import edge_l1
 METHODS = ("paper", "attribution")
 ATTRIBUTION_EPS = 1e-4  # pykan's std(node) + 1e-4
 EDGE_ARRAYS = ("coef", "scale_base", "scale_sp", "mask", "affine")  # (I, O, ...)
-INPUT_ARRAYS = ("grid",)  # (I, ...)
+INPUT_ARRAYS = ("knots",)  # (I, ...)
 
 
 def _attribution(model, x):
@@ -42,7 +42,7 @@ def _attribution(model, x):
     S = np.eye(model.width[-1])  # (Q, O_last)  one row per final output q
     edge, node = [], [S.mean(axis=0)]
     for l in reversed(range(len(model.layers))):
-        acts = caches[l]["acts"]  # (N, I, O)
+        acts = caches[l].acts  # (N, I, O)
         edge_std = np.std(acts, axis=0, ddof=1)  # (I, O)
         node_std = np.std(acts.sum(axis=1), axis=0, ddof=1)  # (O,)
         E = S[:, None, :] * edge_std / (node_std + ATTRIBUTION_EPS)  # (Q, I, O)
@@ -145,7 +145,7 @@ def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False,
     """A NEW, smaller KAN without the nodes whose score is not above threshold.
 
     Removing node j of node layer l deletes column j of layer l-1's per-edge arrays and row
-    j of layer l's (coef, scale_base, scale_sp, mask, affine, and layer l's grid row);
+    j of layer l's (coef, scale_base, scale_sp, mask, affine, and layer l's knot row);
     symbolic edges are renumbered. On the kept nodes the function is unchanged, except
     for the removed nodes' own (small) contributions.
 

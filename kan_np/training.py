@@ -147,7 +147,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             else:
                 _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options)
     except _Diverged as err:
-        _restore(model, run.last_good)
+        model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
         message = (f"{err} Training stopped after {run.steps_done} recorded steps; the model "
                    f"keeps the parameters {kept} (the last finite ones). Try a smaller lr or "
@@ -157,7 +157,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         if run.tracker is not None and run.tracker.best_theta is not None:
             model.set_flat(run.tracker.best_theta)  # the best point the interrupted L-BFGS saw
         else:
-            _restore(model, run.last_good)
+            model.restore(run.last_good)
         message = (f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
                    "steps; the model and the history up to there are kept.")  # fmt: skip
         warnings.warn(message, RuntimeWarning, stacklevel=3)
@@ -258,7 +258,7 @@ class _Run:
         self.history = {key: [] for key in HISTORY_KEYS}
         self.bar = tqdm(total=steps, disable=not progress, file=sys.stderr, unit="step",
                         desc=f"fit {opt}", dynamic_ncols=True)  # fmt: skip
-        self.last_good = _snapshot(model)  # parameters and grids of the last recorded step
+        self.last_good = model.snapshot()  # parameters and grids of the last recorded step
         self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
         self.started = time.perf_counter()
         self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
@@ -306,7 +306,7 @@ class _Run:
         values = (loss, reg, train_rmse, test_rmse, time.perf_counter() - self.started)
         for key, value in zip(HISTORY_KEYS, values, strict=True):
             self.history[key].append(value)
-        self.last_good = _snapshot(self.model)
+        self.last_good = self.model.snapshot()
         self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg), refresh=False)
         self.bar.update(1)
         step = self.steps_done - 1
@@ -343,19 +343,6 @@ def _check_data(model, dataset):
         model.check_input(data[f"{part}_input"], f"{part}_input")
         checks.as_float_matrix(data[f"{part}_label"], f"{part}_label", model.width[-1])
     return data
-
-
-def _snapshot(model):
-    """Copies of every parameter (P,) and every layer's knots, to go back to."""
-    return model.get_flat(), [layer.grid.copy() for layer in model.layers]
-
-
-def _restore(model, snapshot):
-    """Write a `_snapshot` back into the model's own arrays."""
-    theta, grids = snapshot
-    model.set_flat(theta)
-    for layer, grid in zip(model.layers, grids, strict=True):
-        layer.grid[...] = grid
 
 
 def _update_grid(model, x, grid_eps):

@@ -12,7 +12,7 @@ p = 1, ..., k; each order has one function fewer than the one before. Broadcasti
 import numpy as np  # noqa: F401  (you will need it)
 
 
-def basis(x, grid, k):
+def basis(x, knots, k):
     r"""B-spline basis values B_{m,k}(x) for every input, by the Cox–de Boor recursion.
 
     .. math::
@@ -23,7 +23,7 @@ def basis(x, grid, k):
 
     Args:
         x: (N, I) inputs.
-        grid: (I, G+2k+1) strictly increasing knots t_0 .. t_{G+2k}, one row per input.
+        knots: (I, G+2k+1) strictly increasing knots t_0 .. t_{G+2k}, one row per input.
         k: spline order, k >= 0.
     Returns:
         (N, I, G+k) values B_{m,k}(x[n, i]) on the knots of input i (0 outside the knots).

@@ -5,7 +5,7 @@ Write `layer_backward` below, then check it:
     KAN_NP_EXERCISES=student pytest -m ex04_1 tests/exercises
 
 You may use kan_np.bspline.basis and kan_np.bspline.basis_dx for B and B', and
-kan_np.layer.silu and kan_np.layer.dsilu for b and b'. Every gradient has the shape of the
+kan_np.layer.silu and kan_np.layer.silu_prime for b and b'. Every gradient has the shape of the
 array it belongs to; write each one as a sum over samples (np.einsum helps), then look for
 the matrix product hiding in it.
 """
@@ -13,7 +13,7 @@ the matrix product hiding in it.
 import numpy as np  # noqa: F401  (you will need it)
 
 from kan_np import bspline  # noqa: F401
-from kan_np.layer import dsilu, silu  # noqa: F401
+from kan_np.layer import silu, silu_prime  # noqa: F401
 
 
 def layer_backward(dy, x, grid, coef, scale_base, scale_sp, mask, k):
