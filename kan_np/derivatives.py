@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit
 
-from kan_np import bspline, checks, optim
+from kan_np import bspline_fast, checks, optim
 
 ORDERS = 4  # values and derivatives of orders 1, 2, 3
 
@@ -49,10 +49,10 @@ def basis_derivative(x, knots, k, order):
               - \frac{B^{(r-1)}_{m+1,k-1}}{t_{m+k+1} - t_{m+1}}\Big), \qquad
               B^{(0)}_{m,k} = B_{m,k}
 
-    applied r times, so it ends in the order k - r basis (evaluated with local support by
-    `bspline.basis`, which `bspline.basis_reference` checks); derivatives of order r > k
-    are 0. At a knot the derivative of the interval on the
-    right is returned (a spline of order k is only C^{k-1} there).
+    applied r times, so it ends in the order k - r basis (`bspline.basis`, here evaluated
+    with local support by `bspline_fast.basis`); derivatives of order r > k are 0. At a
+    knot the derivative of the interval on the right is returned (a spline of order k is
+    only C^{k-1} there).
 
     Args:
         x: (N, I) inputs.  knots: (I, G+2k+1).  k: spline order.  order: r >= 0.
@@ -61,7 +61,7 @@ def basis_derivative(x, knots, k, order):
     """
     checks.as_int(order, "order (of the derivative)", 0)
     if order == 0:
-        return bspline.basis(x, knots, k)  # (N, I, G+k)
+        return bspline_fast.basis(x, knots, k)  # (N, I, G+k)
     M = knots.shape[1] - 1 - k
     if order > k:
         return np.zeros((x.shape[0], x.shape[1], M))  # (N, I, M)
@@ -100,29 +100,15 @@ FUNCTIONS = {  # name -> x -> [f(x), f'(x), f''(x), f'''(x)]
 
 
 # ------------------------------------------------------------------------- KAN layer
-class KANArrays(NamedTuple):
-    """What the derivatives read from a KAN layer: knots (I, G+2k+1), k, coef (I, O, M),
-    the masked scales w_b and w_s (I, O) each, mask (I, O), and the base function's name."""
-
-    knots: np.ndarray
-    k: int
-    coef: np.ndarray
-    w_b: np.ndarray
-    w_s: np.ndarray
-    mask: np.ndarray
-    base_fun: str
-
-
 def kan_arrays(layer):
-    """The one place that reads a `KANLayer`'s attributes (symbolic edges are refused)."""
+    """The layer's `layer.LayerParams` (knots, coef, scale_base, scale_sp, mask, k, base_fun),
+    its own arrays; a layer with symbolic edges is refused with a ValueError."""
     if layer.symbolic:
         raise ValueError(
             f"input derivatives are implemented for spline edges only; this layer has "
             f"symbolic edges {sorted(layer.symbolic)} (unfix them first)"
         )
-    knots = layer.knots if hasattr(layer, "knots") else layer.grid  # issue 10 renames grid
-    return KANArrays(knots, layer.k, layer.coef, layer.mask * layer.scale_base,
-                     layer.mask * layer.scale_sp, layer.mask, layer.base_fun)  # fmt: skip
+    return layer.layer_params()
 
 
 class EdgeDerivatives(NamedTuple):
@@ -138,14 +124,15 @@ def edge_derivatives(z, p):
     r"""phi^{(r)}_{i,o}(z) = w_b b^{(r)}(z) + w_s \sum_m c_{i,o,m} B^{(r)}_m(z), r = 0..3.
 
     Args:
-        z: (N, I) inputs of the layer.  p: `KANArrays`.
+        z: (N, I) inputs of the layer.  p: `layer.LayerParams`.
     Returns:
         EdgeDerivatives(phi, basis, base).
     """
     basis = [basis_derivative(z, p.knots, p.k, r) for r in range(ORDERS)]  # (N, I, M) each
     base = FUNCTIONS[p.base_fun](z)  # (N, I) each
+    w_b, w_s = p.mask * p.scale_base, p.mask * p.scale_sp  # (I, O) each
     phi = [  # (N, I, O) each
-        p.w_b * b[:, :, None] + p.w_s * np.einsum("nim,iom->nio", B, p.coef)
+        w_b * b[:, :, None] + w_s * np.einsum("nim,iom->nio", B, p.coef)
         for B, b in zip(basis, base, strict=True)
     ]
     return EdgeDerivatives(phi, basis, base)
@@ -162,7 +149,7 @@ def kan_forward(z, z_x, z_xx, p):
 
     Args:
         z: (N, I) inputs.  z_x, z_xx: (N, D, I) their first and second derivatives along
-        each of the D network inputs.  p: `KANArrays`.
+        each of the D network inputs.  p: `layer.LayerParams`.
     Returns:
         y (N, O), y_x (N, D, O), y_xx (N, D, O), and a cache for `kan_backward`.
     """
@@ -205,7 +192,7 @@ def kan_backward(dy, dy_x, dy_xx, cache):
     dspline = sum(np.einsum("nio,nim->iom", g[r], basis[r]) for r in range(3))  # (I, O, M)
     dbase = sum(np.einsum("nio,ni->io", g[r], base[r]) for r in range(3))  # (I, O)
     grads = {
-        "coef": p.w_s[:, :, None] * dspline,  # d(w_s c B)/dc = w_s B
+        "coef": (p.mask * p.scale_sp)[:, :, None] * dspline,  # d(w_s c B)/dc = w_s B
         "scale_base": p.mask * dbase,
         "scale_sp": p.mask * np.einsum("iom,iom->io", dspline, p.coef),
     }

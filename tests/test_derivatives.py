@@ -84,7 +84,7 @@ def points(model, n=8, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.uniform(-0.9, 0.9, (n, 2))  # (n, 2)
     if hasattr(model.layers[0], "coef"):
-        x = away_from_knots(x, model.layers[0].grid, 0.02)
+        x = away_from_knots(x, model.layers[0].knots, 0.02)
     return x
 
 
@@ -197,4 +197,4 @@ def test_bad_input_is_explained():
     with pytest.raises(ValueError, match="alpha"):
         derivatives.poisson_loss_and_grad(model, x, x[:, :1], x, x[:, :1], alpha=-1.0)
     with pytest.raises(TypeError, match="order"):
-        derivatives.basis_derivative(x, model.layers[0].grid, 3, 1.5)
+        derivatives.basis_derivative(x, model.layers[0].knots, 3, 1.5)

@@ -27,7 +27,7 @@ def kan_forward(z, z_x, z_xx, p):
         z: (N, I) inputs of the layer.
         z_x: (N, D, I) dz_i/dx_d at each sample.
         z_xx: (N, D, I) d^2 z_i / dx_d^2 at each sample.
-        p: `derivatives.KANArrays`, the layer's arrays (pass it to edge_derivatives).
+        p: `kan_np.layer.LayerParams`, the layer's arrays (pass it to edge_derivatives).
     Returns:
         (y, y_x, y_xx, cache): y (N, O), y_x (N, D, O) = dy_o/dx_d, y_xx (N, D, O) =
         d^2 y_o / dx_d^2, and anything you like as cache (None is fine: the checker reads
