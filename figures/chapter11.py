@@ -2,9 +2,10 @@
 
 The chapter's small problem, with its settings and its own seeded points (u = sin(pi x)
 sin(pi y), 200 interior and 60 boundary points, alpha = 0.01, G = 5, 80 L-BFGS iterations
-of `derivatives.fit_poisson`, seed 0). Left: the KAN's solution on a 61 x 61 grid. Middle: its error u_KAN - u. Right: along the line
-y = 0.5, the KAN's Laplacian (from `derivatives.laplacian`) against the source f, the two
-sides of the equation the loss asks to agree.
+of `derivatives.fit_poisson`, seed 0). Left: the KAN's solution on a 61 x 61 grid.
+Middle: its error u_KAN - u. Right: along the line y = 0.5, the KAN's Laplacian (from
+`derivatives.laplacian`) against the source f, the two sides of the equation the loss asks
+to agree.
 """
 
 import pathlib
