@@ -169,7 +169,7 @@ def kan_backward(dy, dy_x, dy_xx, cache):
     g_2 = \sum_d z_{i,x}^2 dy_{o,xx}.
     Then, phi^{(r)} being linear in the parameters and d phi^{(r)}(z)/dz = phi^{(r+1)}(z):
 
-    .. math:: dc_{i,o,m} = w_s \sum_{n,r} g_r B^{(r)}_m, \quad
+    .. math:: dc_{i,o,m} = \mathrm{mask}\, w_s \sum_{n,r} g_r B^{(r)}_m, \quad
               dw_b = \mathrm{mask} \sum_{n,r} g_r b^{(r)}, \quad
               dw_s = \mathrm{mask} \sum_{n,r,m} g_r c_m B^{(r)}_m,
 
