@@ -1,6 +1,6 @@
 """Solving a PDE (paper §3.4): a 2-D Poisson equation with a [2,10,1] KAN and with MLPs.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py            # full, ~15 CPU min
+    OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py            # full, ~10 CPU min
     OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py --quick
     python benchmarks/paper/poisson.py --smoke
     python benchmarks/paper/poisson.py --solution paper   # u = sin(pi x) sin(pi y^2)
@@ -27,6 +27,7 @@ about 1e-7, a [2,100,100,100,1] MLP about 1e-5. Seed 0 for every model.
 """
 
 import math
+import os
 import sys
 import time
 
@@ -145,6 +146,7 @@ def main(argv=None):
         if solution_name not in ("sinsin", "paper"):
             raise ValueError(f"--solution must be 'sinsin' or 'paper', got {solution_name!r}")
         del argv[at : at + 2]
+    cpu_started = time.process_time()
     args, mode, cfg, started = common.start(__doc__, SETTINGS, argv, figures=False)
     result = run(cfg, solution_name)
     rows = [row("KAN [2,10,1]", f"G={s['G']}", s) for s in result["kan"]]
@@ -158,7 +160,11 @@ def main(argv=None):
     best = min(result["mlps"].values(), key=lambda r: r["l2"])
     line = (f"poisson: KAN [2,10,1] L2 error {kan['l2']:.2e}, best MLP L2 error "
             f"{best['l2']:.2e}, {kan['params']} parameters vs {best['params']}")  # fmt: skip
-    print(f"wall time: {time.perf_counter() - started:.1f} s ({mode})\n{line}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    cpu = time.process_time() - cpu_started
+    print(f"wall time: {time.perf_counter() - started:.1f} s, CPU time: {cpu:.1f} s, "
+          f"load average {load:.1f} ({mode})")  # fmt: skip
+    print(line)
     return {"result": result, "rows": rows, "line": line}
 
 
