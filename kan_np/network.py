@@ -16,7 +16,7 @@ dl/dKAN(x) = 2 (KAN(x) - y) / (N O).
 
 import numpy as np
 
-from kan_np import checks
+from kan_np import checks, losses
 from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
 
@@ -115,14 +115,15 @@ class KAN(FlatParameters):
         x = self.data_or_train_input(x)
         return self.forward_all(x, need_dx=False)[1]
 
-    def loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        r"""Mean squared error (+ lamb * penalty) and its gradient w.r.t. every parameter.
+    def loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", loss="mse", **reg_options):
+        r"""Data loss (+ lamb * penalty) and its gradient w.r.t. every parameter.
 
-        .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{KAN}(x)_{n,o} - y_{n,o})^2
-                  + \lambda\, \mathrm{penalty}
+        .. math:: \ell = \mathrm{loss}(\mathrm{KAN}(x), y) + \lambda\, \mathrm{penalty}
 
         Args:
-            x: (N, n_0) inputs.  y: (N, n_L) targets.
+            x: (N, n_0) inputs.  y: (N, n_L) targets, or (N,) class labels for
+            loss="cross_entropy" (see `losses.as_target`).
+            loss: "mse" (default), "cross_entropy" or "binary_cross_entropy" (`losses.py`).
             lamb: lambda >= 0; the penalty (see `regularization.py`) is added when > 0.
             reg_metric: "paper" (L1 + entropy of §2.5.1) or "pykan".
             reg_options: the metric's weights (mu_1, mu_2; or lamb_l1, lamb_entropy, ...).
@@ -131,15 +132,15 @@ class KAN(FlatParameters):
             "affine"} arrays shaped like the layer's own.
         """
         x = self.check_input(x)
-        y = checks.as_float_matrix(y, "y", columns=self.width[-1])
+        y = losses.as_target(loss, y, self.width[-1])
         if y.shape[0] != x.shape[0]:
             raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
         lamb = checks.as_nonneg_float(lamb, "lamb")
-        loss, grads = self._loss_and_grad(x, y, lamb, reg_metric, **reg_options)
-        checks.finite_output(np.array([loss]), "the loss")
-        return loss, grads
+        total, grads = self._loss_and_grad(x, y, lamb, reg_metric, loss, **reg_options)
+        checks.finite_output(np.array([total]), "the loss")
+        return total, grads
 
-    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
+    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", loss="mse", **reg_options):
         """`loss_and_grad` without the input checks (the training loop checks once)."""
         regularize = lamb > 0
         try:
@@ -147,9 +148,7 @@ class KAN(FlatParameters):
         except checks.NonFiniteError:  # diverged parameters overflowed: a NaN loss, no crash
             return float("nan"), [{name: np.full_like(arr, np.nan) for name, arr in
                                    layer.params().items()} for layer in self.layers]  # fmt: skip
-        diff = pred - y  # (N, n_L)
-        loss = float(np.mean(diff**2))
-        dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
+        total, dy = losses.value_and_grad(loss, pred, y)  # float, (N, n_L)  dy = dloss/dpred
         L = len(self.layers)
         dacts, dinputs, dparams = [None] * L, [None] * L, [{} for _ in range(L)]
         if regularize:
@@ -159,7 +158,7 @@ class KAN(FlatParameters):
             penalty, dacts, dinputs, dparams = regularization.penalty_and_grad(
                 self.layers, inputs, acts, reg_metric=reg_metric, **reg_options
             )
-            loss += lamb * penalty
+            total += lamb * penalty
             dacts = [None if d is None else lamb * d for d in dacts]
             dinputs = [None if d is None else lamb * d for d in dinputs]
             dparams = [{name: lamb * g for name, g in d.items()} for d in dparams]
@@ -170,7 +169,7 @@ class KAN(FlatParameters):
                 grads[l][name] += g
             if l > 0:
                 dy = dx if dinputs[l] is None else dx + dinputs[l]
-        return loss, grads
+        return total, grads
 
     # ------------------------------------------------------------------- parameter vector
     def parameters(self):

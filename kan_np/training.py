@@ -14,6 +14,10 @@ inputs are (`KAN.update_grid`). After every step it records
     test_rmse   the same on the test samples (a forward pass only)
     seconds     wall time of the step, grid update and evaluation included
 
+With loss="cross_entropy" or "binary_cross_entropy" (`losses.py`) the mean squared error
+above becomes that loss, and train_rmse / test_rmse are replaced by train_loss, test_loss
+(the data loss) and train_acc, test_acc (the share of correct class decisions).
+
 pykan's `fit` stores these two RMSEs as "train_loss" and "test_loss"; here they are named
 what they are.
 
@@ -38,8 +42,9 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import checks, optim, regularization
+from kan_np import checks, losses, optim, regularization
 from kan_np.datasets import Batches, validate_dataset
+from kan_np.flat import TrainedArrays
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
@@ -47,13 +52,14 @@ LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 paramet
 ADAM_LR = 1e-2  # default Adam step size
 FIT_OPTIONS = ("opt", "steps", "lr", "batch", "lamb", "reg_metric", "update_grid",
                "grid_update_num", "stop_grid_update_step", "grid_eps", "seed", "progress",
-               "callback", "blas_threads")  # fmt: skip
+               "callback", "blas_threads", "loss", "train")  # fmt: skip
+CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 
 
 def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         reg_metric="paper", update_grid=True, grid_update_num=10, stop_grid_update_step=50,
-        grid_eps=0.02, seed=0, progress=True, callback=None, blas_threads=1,
-        **reg_options):  # fmt: skip
+        grid_eps=0.02, seed=0, progress=True, callback=None, blas_threads=1, loss="mse",
+        train=None, **reg_options):  # fmt: skip
     r"""Train `model` in place on `dataset` and return the history of every step.
 
     Per step: (grid update, on schedule) -> optimiser step on a batch -> record loss, reg,
@@ -87,6 +93,14 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         progress: show a tqdm bar on stderr with the step, train/test RMSE and penalty.
         callback: optional callback(step, model, history), called after each recorded
             step (step counts from 0); return True to stop training there.
+        loss: "mse" (default), "cross_entropy" (labels: one class number 0..n_L-1 per row,
+            (N,) or (N, 1); the outputs are logits) or "binary_cross_entropy" (targets in
+            [0, 1]; the outputs are logits); see `losses.py` and the module docstring.
+        train: which parameter arrays change: None (all), or names among "coef",
+            "scale_base", "scale_sp", "affine" (every layer), or (l, name) pairs, e.g.
+            ("coef",) for the paper's continual-learning setting. The others stay equal bit
+            for bit; grid updates refit coef and move the knots, so they run only when every
+            layer's coef trains.
         blas_threads: BLAS threads while fit runs (restored afterwards), or None to leave
             BLAS alone. The default 1 makes results identical on every machine (threaded
             sums round differently) and avoids threaded BLAS on small matrices, which
@@ -130,14 +144,19 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
-    data = _check_data(model, dataset)
+    data = _check_data(model, dataset, losses.check_name(loss))
     batches = Batches(data, batch, seed)
+    trainable = TrainedArrays(model, train)
 
     model.train_input = data["train_input"]
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
+    if loss != "mse":  # only KANs take other losses; an MLP's signature stays as it is
+        loss_options["loss"] = loss
     every = max(1, stop_grid_update_step // grid_update_num)
+    update_grid = update_grid and trainable.all_coef
     grid_steps = set(range(0, stop_grid_update_step, every)) if update_grid else set()
-    run = _Run(model, data, steps, lamb, progress, callback, opt)
+    run = _Run(model, data, steps, lamb, progress, callback, opt, loss)
+    run.trainable = trainable
     try:
         # NaN/inf are detected and reported by `_Run.record`; NumPy's own overflow warnings
         # on the way there would only repeat that, once per array.
@@ -155,7 +174,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         warnings.warn(message, RuntimeWarning, stacklevel=3)  # fit <- KAN.fit <- user's line
     except KeyboardInterrupt:
         if run.tracker is not None and run.tracker.best_theta is not None:
-            model.set_flat(run.tracker.best_theta)  # the best point the interrupted L-BFGS saw
+            run.trainable.set_flat(run.tracker.best_theta)  # the best point L-BFGS saw
         else:
             _restore(model, run.last_good)
         message = (f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
@@ -178,20 +197,20 @@ def _blas(threads):
 def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
-    adam = optim.Adam([arr for _, _, arr in model.parameters()], lr=lr)
+    adam = optim.Adam(run.trainable.arrays, lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
             _update_grid(model, run.data["train_input"], grid_eps)
         x, y = batches.draw()
-        # the MSE where the loss is taken, to split the penalty off the loss
-        mse = _rmse(model, x, y) ** 2 if loss_options["lamb"] > 0 else None
+        # the data loss where the loss is taken, to split the penalty off the loss
+        data_loss = run.data_loss(x, y) if loss_options["lamb"] > 0 else None
         loss, grads = model._loss_and_grad(x, y, **loss_options)
-        flat = [grads[l][name] for l, name, _ in model.parameters()]
+        flat = run.trainable.grads(grads)
         if not (math.isfinite(loss) and all(np.isfinite(g).all() for g in flat)):
             raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
-        if run.record(loss, x, y, mse=mse, current=False):
+        if run.record(loss, x, y, data_loss=data_loss, current=False):
             return
 
 
@@ -218,24 +237,24 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
 
-    def objective(theta):  # theta (P,)
+    def objective(theta):  # theta (P,), the trained parameters only
         """Loss and flat gradient at theta (P,), for SciPy."""
-        model.set_flat(theta)
+        run.trainable.set_flat(theta)
         loss, grads = model._loss_and_grad(x, y, **loss_options)
-        return loss, model.flatten_grads(grads)  # float, (P,)
+        return loss, run.trainable.flatten_grads(grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
         """Record a step every 20 iterations; run grid updates on schedule."""
         done["iterations"] += 1
         if done["iterations"] % LBFGS_ITERATIONS == 0:
-            model.set_flat(theta)
+            run.trainable.set_flat(theta)
             done["steps"] += 1
             done["stop"] = run.record(loss, x, y)
             if done["stop"]:
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
-    theta = model.get_flat()  # (P,)
+    theta = run.trainable.get_flat()  # (P,)
     history_size = min(LBFGS_HISTORY, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(objective, theta, maxiter=LBFGS_ITERATIONS * n_steps,
@@ -243,7 +262,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
                          tracker=run.tracker)  # fmt: skip
     if run.tracker.best_theta is None:
         raise _Diverged("L-BFGS found no point with a finite loss.")
-    model.set_flat(result.x)  # the best point evaluated; the model holds the last trial point
+    run.trainable.set_flat(result.x)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
         done["stop"] = run.record(result.fun, x, y)
     return done["stop"]
@@ -252,10 +271,11 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
 class _Run:
     """The state of one `fit`: history, progress bar, last good parameters, callback."""
 
-    def __init__(self, model, data, steps, lamb, progress, callback, opt):
+    def __init__(self, model, data, steps, lamb, progress, callback, opt, loss="mse"):
         self.model, self.data, self.steps = model, data, steps
-        self.lamb, self.callback = lamb, callback
-        self.history = {key: [] for key in HISTORY_KEYS}
+        self.lamb, self.callback, self.loss = lamb, callback, loss
+        self.keys = HISTORY_KEYS if loss == "mse" else CLASSIFY_KEYS
+        self.history = {key: [] for key in self.keys}
         self.bar = tqdm(total=steps, disable=not progress, file=sys.stderr, unit="step",
                         desc=f"fit {opt}", dynamic_ncols=True)  # fmt: skip
         self.last_good = _snapshot(model)  # parameters and grids of the last recorded step
@@ -266,12 +286,17 @@ class _Run:
         self.stacked = np.concatenate(parts)  # (N [+ N_test], n_0), one forward per step
 
     def evaluate(self, train_rmse=None):
-        """(train RMSE, test RMSE) at the current parameters, by forward passes only.
+        """(train, test) metrics at the current parameters, by forward passes only: RMSEs
+        for MSE, else (data loss, accuracy) pairs.
 
         A train_rmse already known is not recomputed. Otherwise train and test inputs go
         through one forward pass together: much of a small forward is fixed per-call work.
         """
         d, n = self.data, self.data["train_input"].shape[0]
+        if self.loss != "mse":
+            pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
+            train = self.metrics(pred[:n], d["train_label"])
+            return train, train if self.same else self.metrics(pred[n:], d["test_label"])
         if train_rmse is None:
             pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
             train_rmse, test_pred = _rmse_of(pred[:n], d["train_label"]), pred[n:]
@@ -279,35 +304,53 @@ class _Run:
             test_pred = None if self.same else _predict(self.model, d["test_input"])
         return train_rmse, train_rmse if self.same else _rmse_of(test_pred, d["test_label"])
 
+    def metrics(self, pred, y):
+        """(data loss, accuracy) of a classification loss."""
+        value = losses.PAIRS[self.loss][0](pred, y)
+        return value, losses.accuracy(self.loss, pred, y)
+
+    def data_loss(self, x, y):
+        """The data loss (MSE, or the classification loss) of the model on (x, y)."""
+        return losses.PAIRS[self.loss][0](_predict(self.model, x), y)
+
     @property
     def steps_done(self):
         """The number of recorded steps."""
         return len(self.history["loss"])
 
-    def record(self, loss, x, y, mse=None, current=True):
+    def record(self, loss, x, y, data_loss=None, current=True):
         """Append one step to the history (the model holds its parameters); True to stop.
 
-        loss = mse + lamb * reg was measured on the batch (x, y), at the model's current
-        parameters (current=True) or elsewhere, then with mse, the batch MSE there, given.
+        loss = data_loss + lamb * reg was measured on the batch (x, y), at the model's
+        current parameters (current=True) or elsewhere, then with data_loss given.
         """
         full = x is self.data["train_input"]
-        known = math.sqrt(loss) if current and full and self.lamb == 0 else None  # loss = MSE
-        train_rmse, test_rmse = self.evaluate(known)
+        mse = self.loss == "mse"
+        known = math.sqrt(loss) if mse and current and full and self.lamb == 0 else None
+        train, test = self.evaluate(known)  # RMSEs, or (loss, accuracy) pairs
         reg = math.nan
         if self.lamb > 0:
-            if mse is None:
-                mse = train_rmse**2 if full else _rmse(self.model, x, y) ** 2
-            reg = (loss - mse) / self.lamb
+            if data_loss is None and full:
+                data_loss = train**2 if mse else train[0]
+            elif data_loss is None:
+                data_loss = self.data_loss(x, y)
+            reg = (loss - data_loss) / self.lamb
+        train_rmse, test_rmse = (train, test) if mse else (train[0], test[0])
         checked = (loss, train_rmse, test_rmse) + ((reg,) if self.lamb > 0 else ())
         if not all(math.isfinite(value) for value in checked):
             raise _Diverged(f"step {self.steps_done}: a value became NaN or infinite (loss "
                             f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
                             f"{test_rmse:.3g}).")  # fmt: skip
-        values = (loss, reg, train_rmse, test_rmse, time.perf_counter() - self.started)
-        for key, value in zip(HISTORY_KEYS, values, strict=True):
+        seconds = time.perf_counter() - self.started
+        if mse:
+            values = (loss, reg, train, test, seconds)
+        else:
+            values = (loss, reg, train[0], test[0], train[1], test[1], seconds)
+        for key, value in zip(self.keys, values, strict=True):
             self.history[key].append(value)
         self.last_good = _snapshot(self.model)
-        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg), refresh=False)
+        names = ("train_rmse", "test_rmse") if mse else ("train_loss", "test_loss")
+        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg, names), refresh=False)
         self.bar.update(1)
         step = self.steps_done - 1
         return self.callback is not None and bool(self.callback(step, self.model, self.history))
@@ -336,12 +379,18 @@ def _check_opt_lr(opt, lr):
     return opt, None
 
 
-def _check_data(model, dataset):
-    """The dataset's four arrays, checked against the model's input and output widths."""
+def _check_data(model, dataset, loss="mse"):
+    """The dataset's four arrays, checked against the model's input and output widths;
+    the labels as `losses.as_target` returns them (class labels: (N,) integers)."""
+    if isinstance(dataset, tuple | list) and len(dataset) == 2 and np.ndim(dataset[1]) == 1:
+        dataset = (dataset[0], np.reshape(dataset[1], (-1, 1)))  # (N,) class labels
     data = validate_dataset(dataset)
     for part in ("train", "test"):
         model.check_input(data[f"{part}_input"], f"{part}_input")
-        checks.as_float_matrix(data[f"{part}_label"], f"{part}_label", model.width[-1])
+        label = f"{part}_label"
+        data[label] = losses.as_target(loss, data[label], model.width[-1], label)
+    if data["test_input"] is data["train_input"]:
+        data["test_label"] = data["train_label"]
     return data
 
 
@@ -383,7 +432,7 @@ def _rmse(model, x, y):
     return _rmse_of(_predict(model, x), y)
 
 
-def _summary(train_rmse, test_rmse, reg):
+def _summary(train, test, reg, names=("train_rmse", "test_rmse")):
     """The text after the progress bar."""
-    text = f"train_rmse {train_rmse:.2e} | test_rmse {test_rmse:.2e}"
+    text = f"{names[0]} {train:.2e} | {names[1]} {test:.2e}"
     return text if math.isnan(reg) else f"{text} | reg {reg:.2e}"

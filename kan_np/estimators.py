@@ -1,0 +1,347 @@
+r"""KANRegressor and KANClassifier: KANs in scikit-learn's conventions.
+
+They follow scikit-learn's estimator contract (constructor parameters stored unchanged,
+`fit` returns self, learned attributes end in `_`, `get_params` / `set_params`), so they
+work in `Pipeline`, `cross_val_score`, `GridSearchCV` and pass scikit-learn's own
+`check_estimator` (tests/test_estimators.py). They never import scikit-learn: where
+scikit-learn is already loaded, its `NotFittedError` and `DataConversionWarning` are used so
+that code catching them works; otherwise look-alike classes defined here.
+
+What `fit` does, in order:
+
+1. inputs X (N, D) are standardised, x' = (x - mean) / std per column (std 0 -> 1), and the
+   regression target too (y' = (y - mean_y) / std_y), so the default grid range [-1, 1]
+   and one learning rate suit any units; predictions undo it;
+2. with early_stopping, a validation_fraction of the rows is held out at random;
+3. a `KAN([D, *hidden, O])` (`model_`) is trained by `KAN.fit` with the mean squared error
+   (regressor) or the softmax cross-entropy over the C = len(classes_) outputs
+   (classifier; the outputs are logits, predict_proba = softmax);
+4. with early_stopping, the validation loss is measured after every step; training stops
+   when it has not improved for `patience` steps and the best model is kept.
+
+`model_` sees standardised inputs: formulas and plots of it are in those units; its input
+names are the DataFrame's columns when X had any (`feature_names_in_`).
+"""
+
+import inspect
+import sys
+import warnings
+
+import numpy as np
+import scipy.sparse
+
+from kan_np import checks, losses
+from kan_np.network import KAN
+
+
+class NotFittedError(ValueError, AttributeError):
+    """predict / score before fit (scikit-learn's own class is raised when it is loaded)."""
+
+
+class DataConversionWarning(UserWarning):
+    """A column vector y was turned into a 1-D array (scikit-learn's own class if loaded)."""
+
+
+def _sklearn_class(name, fallback):
+    """scikit-learn's exception class `name` if scikit-learn is loaded, else our fallback."""
+    module = sys.modules.get("sklearn.exceptions")
+    return getattr(module, name, fallback) if module is not None else fallback
+
+
+class _KANEstimator:
+    """What the regressor and the classifier share (parameters, checks, training)."""
+
+    _loss = "mse"
+
+    def __init__(self, hidden=(), grid=5, k=3, steps=100, opt="lbfgs", lr=None, lamb=0.0,
+                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
+                 patience=10, random_state=None):  # fmt: skip
+        self.hidden = hidden
+        self.grid = grid
+        self.k = k
+        self.steps = steps
+        self.opt = opt
+        self.lr = lr
+        self.lamb = lamb
+        self.batch = batch
+        self.update_grid = update_grid
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+
+    # --------------------------------------------------------- scikit-learn's protocol
+    @classmethod
+    def _param_names(cls):
+        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
+    def get_params(self, deep=True):
+        """The constructor parameters by name (scikit-learn's `get_params`)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params):
+        """Set constructor parameters by name; returns self."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}; "
+                                 f"valid parameters: {valid}")  # fmt: skip
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self):
+        changed = [f"{name}={value!r}" for name, value in self.get_params().items()
+                   if value != _DEFAULTS[name]]  # fmt: skip
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+    def __sklearn_tags__(self):
+        # only scikit-learn calls this, so scikit-learn is loaded already
+        from sklearn.utils import ClassifierTags, RegressorTags, Tags, TargetTags
+
+        classifier = self._loss != "mse"
+        return Tags(
+            estimator_type="classifier" if classifier else "regressor",
+            target_tags=TargetTags(required=True, multi_output=not classifier),
+            transformer_tags=None,
+            regressor_tags=None if classifier else RegressorTags(),
+            classifier_tags=ClassifierTags(multi_class=True) if classifier else None,
+        )
+
+    # ------------------------------------------------------------------------ inputs
+    def _check_X(self, X, fitting=False):
+        """X as a float64 (N, D) array; remembers D and the column names when fitting."""
+        if scipy.sparse.issparse(X):
+            raise TypeError("sparse input is not supported by kan_np estimators; pass a "
+                            "dense array (X.toarray())")  # fmt: skip
+        names = _column_names(X)
+        arr = np.asarray(X)
+        if np.iscomplexobj(arr):
+            raise ValueError("Complex data not supported: X must hold real numbers")
+        if arr.dtype == object:
+            arr = arr.astype(np.float64)  # strings or dicts raise TypeError/ValueError here
+        if arr.ndim == 1:
+            raise ValueError(f"X must be 2-D (samples, features), got shape {arr.shape}. Reshape "
+                             "your data with X.reshape(-1, 1) for a single feature.")  # fmt: skip
+        if arr.ndim == 2 and arr.shape[1] == 0:
+            raise ValueError(f"0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+                             "required.")  # fmt: skip
+        arr = checks.as_float_matrix(arr, "X")
+        if fitting:
+            self.n_features_in_ = arr.shape[1]
+            if names is not None:
+                self.feature_names_in_ = names
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            return arr
+        self._check_fitted()
+        self._check_names(names)
+        if arr.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {arr.shape[1]} features, but {type(self).__name__} is "
+                             f"expecting {self.n_features_in_} features as input.")  # fmt: skip
+        return arr
+
+    def _check_names(self, names):
+        fitted = getattr(self, "feature_names_in_", None)
+        if names is None and fitted is not None:
+            warnings.warn(f"X does not have valid feature names, but {type(self).__name__} "
+                          "was fitted with feature names", UserWarning, stacklevel=4)  # fmt: skip
+        elif names is not None and fitted is None:
+            warnings.warn(f"X has feature names, but {type(self).__name__} was fitted "
+                          "without feature names", UserWarning, stacklevel=4)  # fmt: skip
+        elif names is not None and list(names) != list(fitted):
+            raise ValueError("The feature names should match those that were passed during "
+                             f"fit: expected {list(fitted)}, got {list(names)}")  # fmt: skip
+
+    def _check_fitted(self):
+        if not hasattr(self, "model_"):
+            error = _sklearn_class("NotFittedError", NotFittedError)
+            raise error(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                        "with appropriate arguments before using this estimator.")  # fmt: skip
+
+    def _standardised(self, X):
+        return (X - self.x_mean_) / self.x_scale_  # (N, D)
+
+    # ---------------------------------------------------------------------- training
+    def _train(self, X, y, outputs):
+        """Standardise X, build `model_` with `outputs` outputs and train it on (X, y)."""
+        self.x_mean_ = X.mean(axis=0)  # (D,)
+        self.x_scale_ = _scale(X)  # (D,)
+        Xs = self._standardised(X)  # (N, D)
+        seed = _seed(self.random_state)
+        hidden = [checks.as_int(h, "hidden width", 1) for h in self.hidden]
+        model = KAN([X.shape[1], *hidden, outputs], grid=self.grid, k=self.k, seed=seed)
+        options = {"opt": self.opt, "steps": self.steps, "lr": self.lr, "lamb": self.lamb,
+                   "batch": self.batch, "update_grid": self.update_grid, "seed": seed,
+                   "loss": self._loss, "progress": False}  # fmt: skip
+        if self.early_stopping:
+            self.model_, self.history_ = self._fit_early_stopping(model, Xs, y, seed, options)
+        else:
+            self.history_ = model.fit((Xs, y), **options)
+            self.model_ = model
+        return self
+
+    def _fit_early_stopping(self, model, Xs, y, seed, options):
+        """Train on a random split, keep the model of the best validation loss."""
+        fraction = float(self.validation_fraction)
+        if not 0 < fraction < 1:
+            raise ValueError(f"validation_fraction must be in (0, 1), got {fraction}")
+        patience = checks.as_int(self.patience, "patience", 1)
+        N = Xs.shape[0]
+        n_val = int(np.ceil(fraction * N))
+        if n_val < 1 or N - n_val < 2:
+            raise ValueError(f"early_stopping needs more samples: {N} samples leave "
+                             f"{N - n_val} for training and {n_val} for validation")  # fmt: skip
+        order = np.random.default_rng(seed).permutation(N)  # (N,)
+        val, train = order[:n_val], order[n_val:]
+        data = {"train_input": Xs[train], "train_label": y[train],
+                "test_input": Xs[val], "test_label": y[val]}  # fmt: skip
+        key = "test_rmse" if self._loss == "mse" else "test_loss"
+        best = {"loss": np.inf, "model": model.copy(), "step": -1}
+
+        def stop_when_stale(step, current, history):
+            if history[key][-1] < best["loss"]:
+                best.update(loss=history[key][-1], model=current.copy(), step=step)
+            return step - best["step"] >= patience
+
+        history = model.fit(data, callback=stop_when_stale, **options)
+        self.best_step_ = best["step"]
+        return best["model"], history
+
+
+class KANRegressor(_KANEstimator):
+    """A KAN regressor with scikit-learn's interface (fit / predict / score = R^2).
+
+    Args:
+        hidden: tuple of hidden layer widths; () for none (a [D, O] KAN).
+        grid, k: G grid intervals and spline order of every edge.
+        steps, opt, lr, lamb, batch, update_grid: passed to `KAN.fit` (see there).
+        early_stopping: hold out validation_fraction of the rows and stop when the
+            validation RMSE has not improved for `patience` steps; keep the best model.
+        random_state: int seed for the initial parameters, the validation split and
+            minibatches; None means 0 (kan_np never draws from global random state).
+
+    Attributes after fit: model_ (the KAN, on standardised data), n_features_in_,
+    feature_names_in_ (DataFrame input only), x_mean_, x_scale_, y_mean_, y_scale_,
+    history_ (of `KAN.fit`), best_step_ (early stopping only).
+    """
+
+    def fit(self, X, y):
+        """Standardise X and y, train `model_`; returns self."""
+        X = self._check_X(X, fitting=True)
+        y = _target(y, X.shape[0])
+        self._y_1d = y.ndim == 1
+        Y = y.reshape(X.shape[0], -1).astype(np.float64)  # (N, O)
+        self.y_mean_, self.y_scale_ = Y.mean(axis=0), _scale(Y)  # (O,), (O,)
+        return self._train(X, (Y - self.y_mean_) / self.y_scale_, Y.shape[1])
+
+    def predict(self, X):
+        """Predictions (N,) (or (N, O) for a 2-D target), in the target's units."""
+        X = self._check_X(X)
+        Y = self.model_(self._standardised(X)) * self.y_scale_ + self.y_mean_  # (N, O)
+        return Y[:, 0] if self._y_1d else Y
+
+    def score(self, X, y):
+        r"""R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2 (averaged over outputs)."""
+        pred = self.predict(X).reshape(len(X), -1)  # (N, O)
+        Y = np.asarray(y, dtype=np.float64).reshape(pred.shape)  # (N, O)
+        residual = ((Y - pred) ** 2).sum(axis=0)  # (O,)
+        total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)  # (O,)
+        constant = total == 0  # a constant target: 1 if predicted exactly, else 0
+        r2 = np.where(constant, (residual == 0) * 1.0, 1 - residual / np.where(constant, 1, total))
+        return float(r2.mean())
+
+
+class KANClassifier(_KANEstimator):
+    """A KAN classifier with scikit-learn's interface (fit / predict / predict_proba / score).
+
+    One output per class (logits), trained with the softmax cross-entropy; predict_proba is
+    the softmax of the outputs, predict the class with the largest one. Parameters and
+    attributes as for `KANRegressor` (early stopping watches the validation cross-entropy),
+    plus classes_ (the sorted class labels). Without a target scale: no y_mean_, y_scale_.
+    """
+
+    _loss = "cross_entropy"
+
+    def fit(self, X, y):
+        """Standardise X, encode the labels as 0..C-1, train `model_`; returns self."""
+        X = self._check_X(X, fitting=True)
+        y = _target(y, X.shape[0])
+        if y.ndim == 2 and y.shape[1] == 1:
+            warning = _sklearn_class("DataConversionWarning", DataConversionWarning)
+            warnings.warn("A column-vector y was passed when a 1d array was expected. Please "
+                          "change the shape of y to (n_samples,), for example using ravel().",
+                          warning, stacklevel=2)  # fmt: skip
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D class labels (one per row), got shape {y.shape}")
+        if y.dtype.kind == "f" and np.any(y != np.round(y)):
+            raise ValueError("Unknown label type: continuous. KANClassifier needs class "
+                             "labels; for a continuous target use KANRegressor")  # fmt: skip
+        self.classes_, labels = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"KANClassifier needs at least 2 classes, got 1 class "
+                             f"({self.classes_[0]!r})")  # fmt: skip
+        return self._train(X, labels.astype(np.int64), len(self.classes_))
+
+    def logits(self, X):
+        """The model's outputs z (N, C), one column per class of classes_."""
+        X = self._check_X(X)
+        return self.model_(self._standardised(X))  # (N, C)
+
+    def predict_proba(self, X):
+        """Class probabilities (N, C), softmax(z); columns in the order of classes_."""
+        return losses.softmax(self.logits(X))  # (N, C)
+
+    def predict(self, X):
+        """The most probable class of each row (N,), as labels from classes_."""
+        z = self.logits(X)  # (N, C)
+        return self.classes_[z.argmax(axis=1)]  # (N,)
+
+    def score(self, X, y):
+        """Accuracy: the share of rows whose predicted class is y."""
+        return float(np.mean(self.predict(X) == np.asarray(y).reshape(-1)))
+
+
+_DEFAULTS = {name: p.default for name, p in inspect.signature(_KANEstimator.__init__)
+             .parameters.items() if name != "self"}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- helpers
+def _column_names(X):
+    """The column names of a DataFrame-like X as an object array, when all are strings."""
+    columns = getattr(X, "columns", None)
+    if columns is None:
+        return None
+    names = [str(c) for c in columns] if all(isinstance(c, str) for c in columns) else None
+    return None if names is None else np.asarray(names, dtype=object)
+
+
+def _target(y, N):
+    """y as an array with N rows (1-D or 2-D), or a clear ValueError."""
+    if y is None:
+        raise ValueError("requires y to be passed, but the target y is None")
+    y = np.asarray(y)
+    if y.ndim == 0 or y.ndim > 2 or y.shape[0] != N:
+        raise ValueError(f"y must have one entry (or row) per sample of X ({N}), got shape "
+                         f"{y.shape}")  # fmt: skip
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError("Input y contains NaN or infinity")
+    if N < 2:
+        raise ValueError(f"need at least 2 samples to fit, got n_samples = {N}")
+    return y
+
+
+def _scale(A):
+    """Per-column standard deviation (D,), with 1 where a column is constant."""
+    std = A.std(axis=0)  # (D,)
+    return np.where(std > 0, std, 1.0)
+
+
+def _seed(random_state):
+    """An int seed: random_state itself, or 0 for None."""
+    if random_state is None:
+        return 0
+    return checks.as_int(random_state, "random_state", 0)
