@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import kan_np as kn
 from kan_np import losses
 from kan_np.gradcheck import numerical_gradient, relative_error, worst_entry
 
@@ -93,3 +94,57 @@ def test_accuracy_counts_argmax_or_sign():
     assert losses.accuracy("cross_entropy", z, np.array([0, 1, 1])) == pytest.approx(2 / 3)
     assert losses.accuracy("binary_cross_entropy", np.array([[1.0], [-1.0]]),
                            np.array([[1.0], [1.0]])) == 0.5  # fmt: skip
+
+
+# ------------------------------------------------------------- the losses inside a KAN
+def _blobs(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, n)  # (n,)
+    centres = np.array([[-0.6, -0.6], [0.6, -0.6], [0.0, 0.6]])
+    return centres[labels] + rng.normal(0.0, 0.15, (n, 2)), labels
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "binary_cross_entropy"])
+def test_network_gradient_of_a_classification_loss(name):
+    x, labels = _blobs(12)
+    model = kn.KAN([2, 2, 3], grid=3, k=3, seed=1)
+    y = labels if name == "cross_entropy" else np.eye(3)[labels]  # (N,) or (N, 3)
+    _, grads = model.loss_and_grad(x, y, loss=name)
+    for l, pname in [(0, "coef"), (1, "scale_base")]:
+        arr = getattr(model.layers[l], pname)
+        numeric = numerical_gradient(lambda: model.loss_and_grad(x, y, loss=name)[0], arr)
+        err = relative_error(grads[l][pname], numeric)
+        assert err <= TOL, f"{name}, d{pname}[{l}]: {err:.1e}; " + worst_entry(
+            grads[l][pname], numeric
+        )
+
+
+def test_fit_classifies_and_records_accuracy():
+    x, labels = _blobs()
+    model = kn.KAN([2, 3], grid=3, seed=0)
+    history = model.fit((x, labels), loss="cross_entropy", steps=3, progress=False)
+    assert set(history) == {"loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc",
+                            "seconds"}  # fmt: skip
+    assert history["train_acc"][-1] == 1.0
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    with pytest.raises(ValueError, match="class numbers 0..2"):
+        model.fit((x, labels + 1), loss="cross_entropy", steps=1, progress=False)
+
+
+@pytest.mark.parametrize("opt", ["adam", "lbfgs"])
+def test_frozen_arrays_do_not_change_bit_for_bit(opt):
+    x, labels = _blobs()
+    y = np.sin(3 * x[:, :1])  # (N, 1)
+    model = kn.KAN([2, 2, 1], grid=3, seed=0)
+    before = {(l, n): a.copy() for l, n, a in model.parameters()}
+    model.fit((x, y), opt=opt, steps=3, train=("coef", (1, "scale_base")), progress=False)
+    for l, n, a in model.parameters():
+        changed = not np.array_equal(a, before[l, n])
+        assert changed == (n == "coef" or (l, n) == (1, "scale_base")), (l, n)
+    frozen = kn.KAN([2, 2, 1], grid=3, seed=0)
+    old_knots = [layer.grid.copy() for layer in frozen.layers]
+    frozen.fit((x, y), opt=opt, steps=2, train="scale_sp", progress=False)
+    for layer, old in zip(frozen.layers, old_knots, strict=True):
+        np.testing.assert_array_equal(layer.grid, old)  # grid updates would refit coef
+    with pytest.raises(ValueError, match="train must list parameter arrays"):
+        model.fit((x, y), steps=1, train=("weights",), progress=False)
