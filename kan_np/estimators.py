@@ -53,27 +53,16 @@ class _KANEstimator:
 
     _loss = "mse"
 
-    def __init__(self, hidden=(), grid=5, k=3, steps=100, opt="lbfgs", lr=None, lamb=0.0,
-                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
-                 patience=10, random_state=None):  # fmt: skip
-        self.hidden = hidden
-        self.grid = grid
-        self.k = k
-        self.steps = steps
-        self.opt = opt
-        self.lr = lr
-        self.lamb = lamb
-        self.batch = batch
-        self.update_grid = update_grid
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-
     # --------------------------------------------------------- scikit-learn's protocol
     @classmethod
+    def _defaults(cls):
+        """{parameter name: default} from the subclass's constructor signature."""
+        parameters = inspect.signature(cls.__init__).parameters
+        return {name: p.default for name, p in parameters.items() if name != "self"}
+
+    @classmethod
     def _param_names(cls):
-        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+        return list(cls._defaults())
 
     def get_params(self, deep=True):
         """The constructor parameters by name (scikit-learn's `get_params`)."""
@@ -90,8 +79,9 @@ class _KANEstimator:
         return self
 
     def __repr__(self):
+        defaults = self._defaults()
         changed = [f"{name}={value!r}" for name, value in self.get_params().items()
-                   if value != _DEFAULTS[name]]  # fmt: skip
+                   if value != defaults[name]]  # fmt: skip
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __sklearn_is_fitted__(self):
@@ -198,12 +188,12 @@ class _KANEstimator:
         val, train = order[:n_val], order[n_val:]
         data = {"train_input": Xs[train], "train_label": y[train],
                 "test_input": Xs[val], "test_label": y[val]}  # fmt: skip
-        key = "test_rmse" if self._loss == "mse" else "test_loss"
-        best = {"loss": np.inf, "model": model.copy(), "step": -1}
+        best = {"score": (-np.inf,), "model": model.copy(), "step": -1}
 
         def stop_when_stale(step, current, history):
-            if history[key][-1] < best["loss"]:
-                best.update(loss=history[key][-1], model=current.copy(), step=step)
+            score = self._validation_score(history)
+            if score > best["score"]:
+                best.update(score=score, model=current.copy(), step=step)
             return step - best["step"] >= patience
 
         history = model.fit(data, callback=stop_when_stale, **options)
@@ -226,7 +216,22 @@ class KANRegressor(_KANEstimator):
     Attributes after fit: model_ (the KAN, on standardised data), n_features_in_,
     feature_names_in_ (DataFrame input only), x_mean_, x_scale_, y_mean_, y_scale_,
     history_ (of `KAN.fit`), best_step_ (early stopping only).
+
+    Defaults: a hidden layer of 5 (interactions such as friedman1's sin(pi x1 x2) need
+    one; () makes an additive model) and Adam for 1000 steps, so that early stopping
+    checks the validation set after every small step (one L-BFGS step of 20 iterations
+    already overfits a few hundred rows). benchmarks/sklearn_datasets.py compares.
     """
+
+    def __init__(self, hidden=(5,), grid=5, k=3, steps=1000, opt="adam", lr=None, lamb=0.0,
+                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
+                 patience=10, random_state=None):  # fmt: skip
+        _store(self, locals())
+
+    @staticmethod
+    def _validation_score(history):
+        """Larger is better: minus the validation RMSE of the last step."""
+        return (-history["test_rmse"][-1],)
 
     def fit(self, X, y):
         """Standardise X and y, train `model_`; returns self."""
@@ -261,9 +266,25 @@ class KANClassifier(_KANEstimator):
     the softmax of the outputs, predict the class with the largest one. Parameters and
     attributes as for `KANRegressor` (early stopping watches the validation cross-entropy),
     plus classes_ (the sorted class labels). Without a target scale: no y_mean_, y_scale_.
+    Early stopping keeps the step of the best validation accuracy (ties: lower
+    cross-entropy), as scikit-learn's MLPClassifier watches accuracy.
+
+    Defaults: no hidden layer (one spline per input and class, summed into the logits)
+    and L-BFGS for 100 steps: the best of the settings benchmarks/sklearn_datasets.py
+    tried on digits.
     """
 
     _loss = "cross_entropy"
+
+    def __init__(self, hidden=(), grid=5, k=3, steps=100, opt="lbfgs", lr=None, lamb=0.0,
+                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
+                 patience=10, random_state=None):  # fmt: skip
+        _store(self, locals())
+
+    @staticmethod
+    def _validation_score(history):
+        """Larger is better: the validation accuracy, then minus the cross-entropy."""
+        return (history["test_acc"][-1], -history["test_loss"][-1])
 
     def fit(self, X, y):
         """Standardise X, encode the labels as 0..C-1, train `model_`; returns self."""
@@ -305,11 +326,15 @@ class KANClassifier(_KANEstimator):
         return float(np.mean(self.predict(X) == np.asarray(y).reshape(-1)))
 
 
-_DEFAULTS = {name: p.default for name, p in inspect.signature(_KANEstimator.__init__)
-             .parameters.items() if name != "self"}  # fmt: skip
-
-
 # --------------------------------------------------------------------------- helpers
+def _store(estimator, arguments):
+    """Keep every constructor argument unchanged, as scikit-learn requires (no checks:
+    `fit` validates them)."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
 def _column_names(X):
     """The column names of a DataFrame-like X as an object array, when all are strings."""
     columns = getattr(X, "columns", None)

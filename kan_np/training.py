@@ -382,8 +382,12 @@ def _check_opt_lr(opt, lr):
 def _check_data(model, dataset, loss="mse"):
     """The dataset's four arrays, checked against the model's input and output widths;
     the labels as `losses.as_target` returns them (class labels: (N,) integers)."""
-    if isinstance(dataset, tuple | list) and len(dataset) == 2 and np.ndim(dataset[1]) == 1:
-        dataset = (dataset[0], np.reshape(dataset[1], (-1, 1)))  # (N,) class labels
+    if loss == "cross_entropy":  # (N,) class labels -> (N, 1), the column validate expects
+        if isinstance(dataset, tuple | list) and len(dataset) == 2:
+            dataset = (dataset[0], _column(dataset[1]))
+        elif isinstance(dataset, dict):
+            dataset = {key: _column(v) if key.endswith("_label") else v
+                       for key, v in dataset.items()}  # fmt: skip
     data = validate_dataset(dataset)
     for part in ("train", "test"):
         model.check_input(data[f"{part}_input"], f"{part}_input")
@@ -392,6 +396,11 @@ def _check_data(model, dataset, loss="mse"):
     if data["test_input"] is data["train_input"]:
         data["test_label"] = data["train_label"]
     return data
+
+
+def _column(y):
+    """A 1-D array of labels as one column (N, 1); anything else unchanged."""
+    return np.reshape(y, (-1, 1)) if np.ndim(y) == 1 else y
 
 
 def _snapshot(model):

@@ -8,7 +8,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from kan_np import KANClassifier, KANRegressor
 
-TINY = {"steps": 3, "grid": 3}  # enough for the checks' accuracy floors, fast
+TINY = {"steps": 3, "grid": 3, "opt": "lbfgs"}  # enough for the checks' accuracy floors, fast
 
 
 @parametrize_with_checks([KANRegressor(**TINY), KANClassifier(**TINY)])
@@ -47,13 +47,13 @@ def test_dataframe_names_and_the_sklearn_tools():
     rng = np.random.default_rng(1)
     X = pd.DataFrame(rng.uniform(-1, 1, (40, 2)), columns=["age", "dose"])
     y = np.sin(2 * X["age"]) + X["dose"] ** 2
-    reg = KANRegressor(steps=4, grid=3).fit(X, y)
+    reg = KANRegressor(steps=4, grid=3, opt="lbfgs").fit(X, y)
     assert list(reg.feature_names_in_) == ["age", "dose"]
     assert reg.score(X, y) > 0.9
     with pytest.raises(ValueError, match="feature names should match"):
         reg.predict(X.rename(columns={"dose": "weight"}))
     assert cross_val_score(KANRegressor(steps=2, grid=3), X, y, cv=2).shape == (2,)
-    pipe = make_pipeline(StandardScaler(), KANRegressor(steps=2, grid=3))
+    pipe = make_pipeline(StandardScaler(), KANRegressor(steps=2, grid=3, hidden=()))
     search = GridSearchCV(pipe, {"kanregressor__grid": [2, 3]}, cv=2).fit(X, y)
     assert search.best_params_["kanregressor__grid"] in (2, 3)
 
@@ -62,7 +62,7 @@ def test_early_stopping_keeps_the_best_validation_step():
     rng = np.random.default_rng(2)
     X = rng.uniform(-1, 1, (30, 3))
     y = X[:, 0] + rng.normal(0, 0.3, 30)  # noisy: a grid of 10 overfits 27 points
-    reg = KANRegressor(grid=10, steps=30, early_stopping=True, patience=3).fit(X, y)
+    reg = KANRegressor(grid=10, steps=30, opt="lbfgs", early_stopping=True, patience=3).fit(X, y)
     losses = reg.history_["test_rmse"]  # the validation RMSE, one per step
     assert len(losses) <= reg.best_step_ + 1 + 3
     assert losses[reg.best_step_] == min(losses)
