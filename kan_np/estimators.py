@@ -106,7 +106,7 @@ class _KANEstimator:
         if scipy.sparse.issparse(X):
             raise TypeError("sparse input is not supported by kan_np estimators; pass a "
                             "dense array (X.toarray())")  # fmt: skip
-        names = _column_names(X)
+        names = checks.column_names(X)
         arr = np.asarray(X)
         if np.iscomplexobj(arr):
             raise ValueError("Complex data not supported: X must hold real numbers")
@@ -122,7 +122,7 @@ class _KANEstimator:
         if fitting:
             self.n_features_in_ = arr.shape[1]
             if names is not None:
-                self.feature_names_in_ = names
+                self.feature_names_in_ = np.asarray(names, dtype=object)
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
             return arr
@@ -163,6 +163,8 @@ class _KANEstimator:
         seed = _seed(self.random_state)
         hidden = [checks.as_int(h, "hidden width", 1) for h in self.hidden]
         model = KAN([X.shape[1], *hidden, outputs], grid=self.grid, k=self.k, seed=seed)
+        if hasattr(self, "feature_names_in_"):  # formulas and plots of model_ use them
+            model.input_names = list(self.feature_names_in_)
         options = {"opt": self.opt, "steps": self.steps, "lr": self.lr, "lamb": self.lamb,
                    "batch": self.batch, "update_grid": self.update_grid, "seed": seed,
                    "loss": self._loss, "progress": False}  # fmt: skip
@@ -333,15 +335,6 @@ def _store(estimator, arguments):
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
-
-
-def _column_names(X):
-    """The column names of a DataFrame-like X as an object array, when all are strings."""
-    columns = getattr(X, "columns", None)
-    if columns is None:
-        return None
-    names = [str(c) for c in columns] if all(isinstance(c, str) for c in columns) else None
-    return None if names is None else np.asarray(names, dtype=object)
 
 
 def _target(y, N):

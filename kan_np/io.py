@@ -19,7 +19,8 @@ with I inputs, O outputs and G_l grid intervals):
      "width": [2, 5, 1], "k": 3, "G": [5, 5], "base_fun": ["silu", "silu"],
      "symbolic": {"0,1,0": "sin"},          # "l,i,o": function name (functions.py)
      "train_input": true, "normalization": ["mean_input", "std_input"],
-     "input_names": ["x1", "x2"], "output_names": ["y"]}   # or null
+     "input_names": ["x1", "x2"], "output_names": ["y"],   # or null
+     "kept_inputs": {"ids": [0, 3], "n_original": 5}}      # optional (prune_inputs=True)
 
 Why train_input is stored: pruning, plotting and symbolic snapping need activations, and
 use the training inputs of the last `fit` when no data is passed. Keeping them in the file
@@ -128,6 +129,9 @@ def _to_arrays(model, include_train_input):
         "input_names": _names_or_none(getattr(model, "input_names", None)),
         "output_names": _names_or_none(getattr(model, "output_names", None)),
     }
+    if getattr(model, "kept_inputs", None) is not None:  # pruned with prune_inputs=True
+        meta["kept_inputs"] = {"ids": [int(j) for j in model.kept_inputs],
+                               "n_original": int(model.n_original_inputs)}  # fmt: skip
     return meta, arrays
 
 
@@ -176,6 +180,9 @@ def load(path):
     for attribute in ("input_names", "output_names"):
         if meta[attribute] is not None:
             setattr(model, attribute, list(meta[attribute]))
+    if meta.get("kept_inputs") is not None:  # optional: files without it keep loading
+        model.kept_inputs = np.array(meta["kept_inputs"]["ids"], dtype=np.int64)
+        model.n_original_inputs = meta["kept_inputs"]["n_original"]
     return model
 
 
@@ -279,6 +286,7 @@ def _check_model(meta, arrays, where):
         if np.any(np.diff(arrays[f"layer{l}.grid"], axis=1) <= 0):
             fail(f"layer{l}.grid must increase strictly along each row")
     _check_symbolic(meta["symbolic"], width, fail)
+    _check_kept_inputs(meta.get("kept_inputs"), width[0], fail)
     if meta["train_input"]:
         _check_array(arrays, "train_input", (None, width[0]), fail)
     norm = meta["normalization"]
@@ -316,6 +324,19 @@ def _check_array(arrays, key, shape, fail):
     if not np.all(np.isfinite(arr)):
         fail(f"{key} has NaN or infinite values")
     arrays[key] = np.array(arr)  # an own, writable, contiguous copy
+
+
+def _check_kept_inputs(kept, n_0, fail):
+    """The optional kept_inputs entry: n_0 distinct ids below n_original."""
+    if kept is None:
+        return
+    try:
+        ids, n = kept["ids"], checks.as_int(kept["n_original"], "n_original", n_0)
+        ok = len(ids) == n_0 == len(set(ids)) and all(0 <= int(j) < n for j in ids)
+    except (TypeError, KeyError, ValueError):
+        ok = False
+    if not ok:
+        fail(f"kept_inputs must hold {n_0} distinct input ids below n_original, got {kept!r}")
 
 
 def _check_symbolic(symbolic, width, fail):

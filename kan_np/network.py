@@ -71,7 +71,13 @@ class KAN(FlatParameters):
 
     # ------------------------------------------------------------------ forward / backward
     def check_input(self, x, name="x"):
-        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError."""
+        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError.
+
+        A model pruned with prune_inputs=True also takes the original columns and keeps
+        its own (`kept_inputs`, indices into the `n_original_inputs` original columns).
+        """
+        if getattr(self, "kept_inputs", None) is not None:
+            return checks.kept_columns(x, name, self.kept_inputs, self.n_original_inputs)
         return checks.as_float_matrix(x, name, columns=self.width[0])
 
     def forward(self, x):

@@ -57,7 +57,8 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
         x: (N, n_0) data giving each edge's input range and A = |phi|_1; default: the
             training inputs of the last fit.
         beta: opacity = tanh(beta * A) (paper: 3).
-        in_vars, out_vars: labels of the inputs / outputs (strings, e.g. "$x_1$").
+        in_vars, out_vars: labels of the inputs / outputs (strings, e.g. "$x_1$");
+            default: the model's input_names / output_names (a DataFrame's columns), if any.
         title: the figure title.
     Returns:
         matplotlib.figure.Figure (call fig.savefig(...) to write it).
@@ -67,6 +68,8 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
 
     x = model.data_or_train_input(x)
     width = model.width
+    in_vars = getattr(model, "input_names", None) if in_vars is None else in_vars
+    out_vars = getattr(model, "output_names", None) if out_vars is None else out_vars
     for name, labels, n in (("in_vars", in_vars, width[0]), ("out_vars", out_vars, width[-1])):
         if labels is not None and len(labels) != n:
             raise ValueError(f"{name} needs {n} labels, got {len(labels)}")

@@ -67,7 +67,8 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
 
     Args:
         model: a `KAN`. Its parameters change in place; `model.train_input` is set to the
-            training inputs (refine, prune and plot use them when x is omitted).
+            training inputs (refine, prune and plot use them when x is omitted), and
+            `model.input_names` to their column names when they are a DataFrame.
         dataset: a dict with train_input (N, n_0), train_label (N, n_L), test_input,
             test_label, or a tuple (x, y) (then "test" means the training data again).
         opt: "lbfgs" (default) or "adam"; case is ignored, so pykan's "LBFGS" works.
@@ -144,7 +145,10 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
+    names = _input_names(dataset)  # before the arrays lose their column names
     data = _check_data(model, dataset, losses.check_name(loss))
+    if names is not None:  # a DataFrame's columns name the inputs of formulas and plots
+        model.input_names = names
     batches = Batches(data, batch, seed)
     trainable = TrainedArrays(model, train)
 
@@ -396,6 +400,13 @@ def _check_data(model, dataset, loss="mse"):
     if data["test_input"] is data["train_input"]:
         data["test_label"] = data["train_label"]
     return data
+
+
+def _input_names(dataset):
+    """The column names of the training inputs when they are a DataFrame, else None."""
+    if isinstance(dataset, tuple | list) and len(dataset) == 2:
+        return checks.column_names(dataset[0])
+    return checks.column_names(dataset.get("train_input")) if isinstance(dataset, dict) else None
 
 
 def _column(y):
