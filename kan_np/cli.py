@@ -2,6 +2,8 @@
 
     kan-np demo [--out kan_demo] [--fast]          the paper's walk-through, figures in --out
     kan-np fit data.csv [--target y] [--width 2,5,1] [--prune] [--symbolic] [--out model.npz]
+    kan-np fit data.csv --task classify            the target column holds class numbers
+    kan-np predict model.npz data.csv [-o out.csv] predictions of a saved model
     kan-np plot model.npz [-o model.png]           the network drawing of a saved model
     kan-np formula model.npz                       the symbolic formula of a snapped model
 
@@ -134,10 +136,12 @@ def make_dataset(names, data, target, test_fraction, seed):
     return ds, inputs
 
 
-def standardize(ds, names):
+def standardize(ds, names, kinds=("input", "label")):
     """Standardise ds in place with train statistics; returns the normalization dict."""
     norm = {}
     for kind, labels in (("input", names[:-1]), ("label", names[-1:])):
+        if kind not in kinds:
+            continue
         train = ds[f"train_{kind}"]  # (N, C)
         mean, std = train.mean(axis=0), train.std(axis=0)  # (C,), (C,)
         constant = np.ptp(train, axis=0) == 0  # (C,); std itself can round to 1e-17
@@ -167,6 +171,26 @@ def _rmse(model, x, y):
     return float(np.sqrt(np.mean((predict(model, x) - y) ** 2)))
 
 
+def _class_labels(ds, target):
+    """The sorted class values of the target; the labels in ds become 0..C-1 in place."""
+    values = np.concatenate([ds["train_label"], ds["test_label"]])[:, 0]  # (N [+ N_test],)
+    if np.any(values != np.round(values)):
+        raise InputError(f"--task classify needs whole class numbers in column {target!r}")
+    classes = np.unique(values)
+    if len(classes) < 2:
+        raise InputError(f"column {target!r} holds a single class ({classes[0]:g})")
+    for part in ("train", "test"):
+        ds[f"{part}_label"] = np.searchsorted(classes, ds[f"{part}_label"])  # (N, 1) ints
+    return [float(c) for c in classes]
+
+
+def _accuracy(model, x, labels):
+    """The share of rows whose largest output is the class `labels` (N, 1) names."""
+    from kan_np.io import predict
+
+    return float(np.mean(predict(model, x).argmax(axis=1) == labels[:, 0]))
+
+
 def fit(args):
     """`kan-np fit`: read, split, train (then prune / snap), report RMSE, save."""
     import kan_np as kn
@@ -182,17 +206,23 @@ def fit(args):
     if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):  # before, not after, fit
         raise InputError(f"--out {args.out}: there is no such folder")
     ds, inputs = make_dataset(names, data, target, args.test_fraction, args.seed)
+    classes = _class_labels(ds, target) if args.task == "classify" else None
     raw = dict(ds)  # unnormalised arrays, for RMSE in the data's units
-    width = args.width or [len(inputs), 5, 1]
-    if width[0] != len(inputs) or width[-1] != 1:
+    outputs = 1 if classes is None else len(classes)
+    width = args.width or [len(inputs), 5, outputs]
+    if width[0] != len(inputs) or width[-1] != outputs:
+        what = "the target" if classes is None else "one per class"
         raise InputError(
             f"--width must start with {len(inputs)} (the input columns: "
-            f"{', '.join(inputs)}) and end with 1 (the target), got {width}"
+            f"{', '.join(inputs)}) and end with {outputs} ({what}), got {width}"
         )
     model = kn.KAN(width, grid=args.grid, k=args.k, seed=args.seed)
     if args.normalize:
-        model.normalization = standardize(ds, [*inputs, target])
+        kinds = ("input", "label") if classes is None else ("input",)
+        model.normalization = standardize(ds, [*inputs, target], kinds)
     model.input_names, model.output_names = inputs, [target]
+    if classes is not None:
+        model.classes, model.output_names = classes, [f"{target}={c:g}" for c in classes]
     n_train, n_test = len(raw["train_input"]), len(raw["test_input"])
     test_rows = f"{n_test} test" if args.test_fraction > 0 else "test = train"
     print(
@@ -203,16 +233,19 @@ def fit(args):
     options = dict(
         opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
     )
+    if classes is not None:
+        options["loss"] = "cross_entropy"
 
     def train(label, lamb, **extra):
         """Fit with this stage's penalty, print its RMSEs and seconds."""
         start = time.perf_counter()
         model.fit(ds, lamb=lamb, **options, **extra)
-        train_rmse = _rmse(model, raw["train_input"], raw["train_label"])
-        test_rmse = _rmse(model, raw["test_input"], raw["test_label"])
+        score, name = (_rmse, "RMSE") if classes is None else (_accuracy, "accuracy")
+        train_score = score(model, raw["train_input"], raw["train_label"])
+        test_score = score(model, raw["test_input"], raw["test_label"])
         print(
-            f"{label:<9} {args.opt}, {args.steps} steps: train RMSE {train_rmse:.3e}, "
-            f"test RMSE {test_rmse:.3e} ({time.perf_counter() - start:.1f} s)"
+            f"{label:<9} {args.opt}, {args.steps} steps: train {name} {train_score:.4g}, "
+            f"test {name} {test_score:.4g} ({time.perf_counter() - start:.1f} s)"
         )
 
     train("fit", args.lamb)
@@ -301,6 +334,46 @@ def formula(args):
     return 0
 
 
+def predict(args):
+    """`kan-np predict`: a saved model's predictions for the rows of a CSV file.
+
+    Input columns are found by the model's input names (a pruned model's kept ones, or
+    all it was trained on), else the file's first n_0 columns are used; the stored
+    normalisation is undone. A classifier writes its class, others one column per output.
+    """
+    from kan_np.io import load
+    from kan_np.io import predict as predict_rows
+
+    model = load(args.model)
+    names, data = read_csv(args.csv)
+    wanted = getattr(model, "input_names", None)
+    if wanted is not None:
+        missing = [name for name in wanted if name not in names]
+        if missing:
+            raise InputError(f"{args.csv} has no column {missing[0]!r}; the model reads "
+                             f"{', '.join(wanted)}")  # fmt: skip
+        x = data[:, [names.index(name) for name in wanted]]  # (N, n_0)
+    else:
+        x = data
+    y = predict_rows(model, x)  # (N, n_L)
+    classes = getattr(model, "classes", None)
+    outputs = getattr(model, "output_names", None) or [f"y_{o + 1}" for o in range(y.shape[1])]
+    if classes is not None:
+        header, y = [outputs[0].split("=")[0]], np.asarray(classes)[y.argmax(axis=1)][:, None]
+    else:
+        header = outputs
+    out = open(args.output, "w", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows([[f"{v:.10g}" for v in row] for row in y])
+    finally:
+        if args.output:
+            out.close()
+            print(f"saved     {args.output} ({len(y)} rows)", file=sys.stderr)
+    return 0
+
+
 def demo(args):
     """`kan-np demo`: the paper's walk-through (kan_np.demo.run)."""
     try:
@@ -352,6 +425,8 @@ def build_parser():
     p.add_argument("--lib", type=lambda text: text.split(","), metavar="F1,F2,...",
                    help="candidate functions for --symbolic, e.g. x,x^2,sin,exp (default: all)")
     p.add_argument("--normalize", action="store_true", help="standardise with train mean, std")
+    p.add_argument("--task", choices=["regress", "classify"], default="regress",
+                   help="classify: the target holds class numbers; cross-entropy, accuracy")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default="model.npz", help="model file (default: model.npz)")
 
@@ -363,6 +438,13 @@ def build_parser():
     p.add_argument("--beta", type=float, default=3.0, help="opacity scale (default: 3)")
     p.add_argument("--title", help="figure title")
     p.add_argument("--dpi", type=int, default=150, help="resolution (default: 150)")
+
+    p = _command(sub, "predict", predict, "predict the rows of a CSV file with a saved model",
+                 "Apply a saved model (its normalisation and input selection) to the rows of "
+                 "a CSV file; a classifier writes its class. CSV to stdout or -o.")
+    p.add_argument("model", help="a .npz written by `kan-np fit` or kan_np.save")
+    p.add_argument("csv", help="comma-separated file with a header row naming the inputs")
+    p.add_argument("-o", "--output", help="CSV file for the predictions (default: stdout)")
 
     p = _command(sub, "formula", formula, "print the formula of a snapped model",
                  "Print the sympy formula of a saved model whose edges are all symbolic "

@@ -20,7 +20,8 @@ with I inputs, O outputs and G_l grid intervals):
      "symbolic": {"0,1,0": "sin"},          # "l,i,o": function name (functions.py)
      "train_input": true, "normalization": ["mean_input", "std_input"],
      "input_names": ["x1", "x2"], "output_names": ["y"],   # or null
-     "kept_inputs": {"ids": [0, 3], "n_original": 5}}      # optional (prune_inputs=True)
+     "kept_inputs": {"ids": [0, 3], "n_original": 5},      # optional (prune_inputs=True)
+     "classes": [0.0, 1.0, 2.0]}                           # optional (kan-np fit --task classify)
 
 Why train_input is stored: pruning, plotting and symbolic snapping need activations, and
 use the training inputs of the last `fit` when no data is passed. Keeping them in the file
@@ -132,6 +133,8 @@ def _to_arrays(model, include_train_input):
     if getattr(model, "kept_inputs", None) is not None:  # pruned with prune_inputs=True
         meta["kept_inputs"] = {"ids": [int(j) for j in model.kept_inputs],
                                "n_original": int(model.n_original_inputs)}  # fmt: skip
+    if getattr(model, "classes", None) is not None:  # a classifier: class value per output
+        meta["classes"] = [float(c) for c in model.classes]
     return meta, arrays
 
 
@@ -183,6 +186,11 @@ def load(path):
     if meta.get("kept_inputs") is not None:  # optional: files without it keep loading
         model.kept_inputs = np.array(meta["kept_inputs"]["ids"], dtype=np.int64)
         model.n_original_inputs = meta["kept_inputs"]["n_original"]
+    if meta.get("classes") is not None:
+        if len(meta["classes"]) != model.width[-1]:
+            n = len(meta["classes"])
+            raise ValueError(f"{path}: {n} classes for {model.width[-1]} outputs")
+        model.classes = [float(c) for c in meta["classes"]]
     return model
 
 
