@@ -39,12 +39,36 @@ def as_float_matrix(x, name="x", columns=None, allow_empty=False):
     return arr
 
 
+def expect_shape(arr, shape, name, pattern):
+    """The one-line shape contract of the core math: a ValueError naming the expected shape.
+
+    shape holds an int for a fixed axis and None for any length; pattern spells it with the
+    project's letters, e.g. expect_shape(x, (None, I), "x", "(N, I)").
+    """
+    ok = np.ndim(arr) == len(shape) and all(
+        want is None or have == want for have, want in zip(np.shape(arr), shape, strict=True)
+    )
+    if not ok:
+        wanted = ", ".join("*" if want is None else str(want) for want in shape)
+        raise ValueError(f"{name} must have shape {pattern} = ({wanted}), got {np.shape(arr)}")
+    return arr
+
+
 def as_int(value, name, minimum):
     """value as an int >= minimum (bools and floats are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def as_index(value, name, n, where):
+    """value as an int in 0..n-1; `where` names n in the message ("the number of layers is")."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if not 0 <= value < n:
+        raise ValueError(f"{name} = {value} is out of range: {where} {n}, valid: 0..{n - 1}")
     return int(value)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 
 class FlatParameters:
-    """get_flat / set_flat / flatten_grads / num_parameters over `self.parameters()`."""
+    """get_flat / set_flat / flatten_grads / snapshot / restore over `self.parameters()`."""
 
     def get_flat(self):
         """All trainable parameters as one new vector (P,)."""
@@ -31,6 +31,14 @@ class FlatParameters:
     def flatten_grads(self, grads):
         """grads[l][name] -> one vector (P,) in the order of `parameters()`."""
         return np.concatenate([grads[l][name].ravel() for l, name, _ in self.parameters()])
+
+    def snapshot(self):
+        """Everything `restore` needs to bring the model back (here: a copy of theta)."""
+        return self.get_flat()
+
+    def restore(self, snapshot):
+        """Write a `snapshot` back into the model's own arrays."""
+        self.set_flat(snapshot)
 
     def num_parameters(self):
         """The number of trainable numbers P."""

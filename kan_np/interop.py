@@ -39,11 +39,6 @@ from kan_np.network import KAN
 NODE_AFFINES = {"node_bias": 0.0, "node_scale": 1.0, "subnode_bias": 0.0, "subnode_scale": 1.0}
 
 
-def _knots(layer):
-    """The layer's knot array (I, G+2k+1); named `knots` from round 2 on, `grid` before."""
-    return layer.knots if hasattr(layer, "knots") else layer.grid
-
-
 def pykan_config(model):
     """pykan's constructor arguments for a model of the same shape: width, grid, k, base_fun."""
     return {"width": list(model.width), "grid": model.grid, "k": model.k,
@@ -60,7 +55,7 @@ def to_pykan(model):
     """The model's parameters as {pykan state-dict name: float64 array} (copies)."""
     state = {}
     for l, layer in enumerate(model.layers):
-        state[f"act_fun.{l}.grid"] = _knots(layer).copy()  # (I, G+2k+1)
+        state[f"act_fun.{l}.grid"] = layer.knots.copy()  # (I, G+2k+1)
         for name in ("coef", "scale_base", "scale_sp", "mask"):
             state[f"act_fun.{l}.{name}"] = getattr(layer, name).copy()  # (I, O, ...)
     for l, layer in enumerate(model.layers):
@@ -101,7 +96,7 @@ def from_pykan(state, symbolic=(), base_fun="silu"):
     k = (P - 1 - M) if P > M else 0  # P = G + 2k + 1 and M = G + k
     model = KAN(width, grid=max(M - k, 1), k=max(k, 1), base_fun=base_fun)
     for l, layer in enumerate(model.layers):
-        _array(state, f"act_fun.{l}.grid", _knots(layer).shape, into=_knots(layer))
+        _array(state, f"act_fun.{l}.grid", layer.knots.shape, into=layer.knots)
         for name in ("coef", "scale_base", "scale_sp", "mask"):
             _array(state, f"act_fun.{l}.{name}", getattr(layer, name).shape,
                    into=getattr(layer, name))  # fmt: skip

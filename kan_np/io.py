@@ -55,6 +55,7 @@ from kan_np.network import KAN
 FORMAT = "kan_np"
 VERSION = 1
 LAYER_ARRAYS = ("grid", "coef", "scale_base", "scale_sp", "mask", "affine")
+ATTRIBUTE = {"grid": "knots"}  # on-disk name -> KANLayer attribute, where they differ
 NORMALIZATION_KEYS = ("mean_input", "std_input", "mean_label", "std_label")
 
 
@@ -97,7 +98,7 @@ def _to_arrays(model, include_train_input):
     """(metadata dict, {name: array}) for a model, without checks."""
     layers = model.layers
     arrays = {
-        f"layer{l}.{name}": np.asarray(getattr(layer, name))
+        f"layer{l}.{name}": np.asarray(getattr(layer, ATTRIBUTE.get(name, name)))
         for l, layer in enumerate(layers)
         for name in LAYER_ARRAYS
     }
@@ -170,7 +171,7 @@ def load(path):
     model = KAN(width, grid=G[0], k=k, base_fun=meta["base_fun"][0], init="paper")
     for l, layer in enumerate(model.layers):
         for name in LAYER_ARRAYS:  # replaced, not written into: G may differ per layer
-            setattr(layer, name, arrays[f"layer{l}.{name}"])
+            setattr(layer, ATTRIBUTE.get(name, name), arrays[f"layer{l}.{name}"])
         layer.base_fun = meta["base_fun"][l]
         layer.symbolic = {}
     for key, name in meta["symbolic"].items():

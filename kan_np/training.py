@@ -14,9 +14,9 @@ inputs are (`KAN.update_grid`). After every step it records
     test_rmse   the same on the test samples (a forward pass only)
     seconds     wall time of the step, grid update and evaluation included
 
-With loss="cross_entropy" or "binary_cross_entropy" (`losses.py`) the mean squared error
-above becomes that loss, and train_rmse / test_rmse are replaced by train_loss, test_loss
-(the data loss) and train_acc, test_acc (the share of correct class decisions).
+With loss="cross_entropy" or "binary_cross_entropy" (`losses.py`) that loss replaces the
+MSE, and train_loss, test_loss (the data loss), train_acc, test_acc (the share of correct
+class decisions) replace train_rmse, test_rmse.
 
 pykan's `fit` stores these two RMSEs as "train_loss" and "test_loss"; here they are named
 what they are.
@@ -26,14 +26,13 @@ one step of pykan's torch LBFGS (max_iter=20): 50 steps here are pykan's 50 step
 torch's LBFGS, the curvature memory is kept from step to step: the steps between two grid
 updates are one `optim.lbfgs` call, recorded every 20 iterations. A grid update changes
 what every coefficient means, so a new call starts after it (pykan keeps the old memory).
-kan_np keeps 100 (s, y) pairs where pykan keeps 10: on the grid-extension benchmark 300
-iterations per stage with 100 pairs beat 1000 with 10 pairs at every stage.
+kan_np keeps 100 (s, y) pairs where pykan keeps 10 (compared in
+benchmarks/grid_extension.py).
 Adam keeps its moments through grid updates (as pykan does): they describe the old
 coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 """
 
 import contextlib
-import difflib
 import math
 import sys
 import time
@@ -42,24 +41,38 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import checks, losses, optim, regularization
-from kan_np.datasets import Batches, validate_dataset
+from kan_np import checks, fit_options, losses, optim
+from kan_np.datasets import Batches
 from kan_np.flat import TrainedArrays
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
+CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 parameters
-ADAM_LR = 1e-2  # default Adam step size
-FIT_OPTIONS = ("opt", "steps", "lr", "batch", "lamb", "reg_metric", "update_grid",
-               "grid_update_num", "stop_grid_update_step", "grid_eps", "seed", "progress",
-               "callback", "blas_threads", "loss", "train")  # fmt: skip
-CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 
 
-def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
-        reg_metric="paper", update_grid=True, grid_update_num=10, stop_grid_update_step=50,
-        grid_eps=0.02, seed=0, progress=True, callback=None, blas_threads=1, loss="mse",
-        train=None, **reg_options):  # fmt: skip
+def fit(
+    model,
+    dataset,
+    *,
+    opt="lbfgs",
+    steps=100,
+    lr=None,
+    batch=-1,
+    lamb=0.0,
+    reg_metric="paper",
+    update_grid=True,
+    grid_update_num=10,
+    stop_grid_update_step=50,
+    grid_eps=0.02,
+    seed=0,
+    progress=True,
+    callback=None,
+    blas_threads=1,
+    loss="mse",
+    train=None,
+    **reg_options,
+):
     r"""Train `model` in place on `dataset` and return the history of every step.
 
     Per step: (grid update, on schedule) -> optimiser step on a batch -> record loss, reg,
@@ -105,7 +118,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         blas_threads: BLAS threads while fit runs (restored afterwards), or None to leave
             BLAS alone. The default 1 makes results identical on every machine (threaded
             sums round differently) and avoids threaded BLAS on small matrices, which
-            spins idle cores: on a busy 2-core machine it made SciPy's L-BFGS 10x slower.
+            spins idle cores on a busy machine.
 
     Returns:
         history: dict of lists, one entry per recorded step (keys: module docstring).
@@ -121,44 +134,25 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             the last recorded step's parameters, or with L-BFGS the best point the
             interrupted call evaluated (its loss is at most the last recorded one).
     """
-    unknown = sorted(set(reg_options) - set(regularization.DEFAULTS.get(reg_metric, {})))
-    if unknown:
-        metric_options = {name: metric for metric, names in regularization.DEFAULTS.items()
-                          for name in names}  # fmt: skip
-        first, hint = unknown[0], ""
-        near = difflib.get_close_matches(first, [*FIT_OPTIONS, *metric_options], n=1)
-        if first in metric_options:
-            hint = f" ({first} is an option of reg_metric={metric_options[first]!r})"
-        elif near:
-            hint = f" (did you mean {near[0]!r}?)"
-        valid = sorted(FIT_OPTIONS) + [f"{n} (reg_metric={m!r})" for n, m in metric_options.items()]
-        raise ValueError(f"unknown fit option(s) {unknown}{hint}; valid options: "
-                         f"{', '.join(valid)}")  # fmt: skip
-    regularization.check_options(reg_metric, reg_options)
-    opt, lr = _check_opt_lr(opt, lr)
+    fit_options.check_reg_options(reg_metric, reg_options)
+    opt, lr = fit_options.check_opt_lr(opt, lr)
     steps = checks.as_int(steps, "steps", 0)
     lamb = checks.as_nonneg_float(lamb, "lamb")
-    grid_update_num = checks.as_int(grid_update_num, "grid_update_num", 1)
-    stop_grid_update_step = checks.as_int(stop_grid_update_step, "stop_grid_update_step", 0)
+    grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
     if grid_eps > 1:
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
-    names = _input_names(dataset)  # before the arrays lose their column names
-    data = _check_data(model, dataset, losses.check_name(loss))
-    if names is not None:  # a DataFrame's columns name the inputs of formulas and plots
-        model.input_names = names
+    names = fit_options.input_names(dataset)  # before the arrays lose their column names
+    data = fit_options.check_data(model, dataset, losses.check_name(loss))
     batches = Batches(data, batch, seed)
     trainable = TrainedArrays(model, train)
+    grid_steps = grid_steps if trainable.all_coef else set()  # a grid update refits coef
 
     model.train_input = data["train_input"]
-    loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
-    if loss != "mse":  # only KANs take other losses; an MLP's signature stays as it is
-        loss_options["loss"] = loss
-    every = max(1, stop_grid_update_step // grid_update_num)
-    update_grid = update_grid and trainable.all_coef
-    grid_steps = set(range(0, stop_grid_update_step, every)) if update_grid else set()
+    model.input_names = names or getattr(model, "input_names", None)  # a DataFrame's columns
+    loss_options = {"lamb": lamb, "reg_metric": reg_metric, "loss": loss, **reg_options}
     run = _Run(model, data, steps, lamb, progress, callback, opt, loss)
     run.trainable = trainable
     try:
@@ -170,19 +164,23 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             else:
                 _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options)
     except _Diverged as err:
-        _restore(model, run.last_good)
+        model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
-        message = (f"{err} Training stopped after {run.steps_done} recorded steps; the model "
-                   f"keeps the parameters {kept} (the last finite ones). Try a smaller lr or "
-                   "lamb.")  # fmt: skip
+        message = (
+            f"{err} Training stopped after {run.steps_done} recorded steps; the model "
+            f"keeps the parameters {kept} (the last finite ones). Try a smaller lr or "
+            "lamb."
+        )
         warnings.warn(message, RuntimeWarning, stacklevel=3)  # fit <- KAN.fit <- user's line
     except KeyboardInterrupt:
         if run.tracker is not None and run.tracker.best_theta is not None:
             run.trainable.set_flat(run.tracker.best_theta)  # the best point L-BFGS saw
         else:
-            _restore(model, run.last_good)
-        message = (f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
-                   "steps; the model and the history up to there are kept.")  # fmt: skip
+            model.restore(run.last_good)
+        message = (
+            f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
+            "steps; the model and the history up to there are kept."
+        )
         warnings.warn(message, RuntimeWarning, stacklevel=3)
     finally:
         run.bar.close()
@@ -207,14 +205,12 @@ def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
         if step in grid_steps:
             _update_grid(model, run.data["train_input"], grid_eps)
         x, y = batches.draw()
-        # the data loss where the loss is taken, to split the penalty off the loss
-        data_loss = run.data_loss(x, y) if loss_options["lamb"] > 0 else None
-        loss, grads = model._loss_and_grad(x, y, **loss_options)
-        flat = run.trainable.grads(grads)
-        if not (math.isfinite(loss) and all(np.isfinite(g).all() for g in flat)):
+        terms = model.loss_terms(x, y, check=False, **loss_options)
+        flat = run.trainable.grads(terms.grads)
+        if not (math.isfinite(terms.total) and all(np.isfinite(g).all() for g in flat)):
             raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
-        if run.record(loss, x, y, data_loss=data_loss, current=False):
+        if run.record(terms):  # measured before the update: train_rmse is not known
             return
 
 
@@ -240,35 +236,51 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call; True to stop."""
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
+    seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
 
-    def objective(theta):  # theta (P,), the trained parameters only
-        """Loss and flat gradient at theta (P,), for SciPy."""
+    def terms_at(theta):  # theta (P,)
+        """The Loss at theta, from `seen` when the objective was evaluated there."""
         run.trainable.set_flat(theta)
-        loss, grads = model._loss_and_grad(x, y, **loss_options)
-        return loss, run.trainable.flatten_grads(grads)  # float, (P,)
+        for point, terms in reversed(seen):
+            if np.array_equal(point, theta):
+                return terms
+        terms = model.loss_terms(x, y, check=False, **loss_options)
+        entry = (theta.copy(), terms)
+        best = min(seen[:1] + [entry], key=lambda point: _finite_or_inf(point[1].total))
+        seen[:] = [best, *seen[1:][-3:], entry]
+        return terms
+
+    def objective(theta):  # theta (P,)
+        """Loss and flat gradient at theta (P,), for SciPy."""
+        terms = terms_at(theta)
+        return terms.total, run.trainable.flatten_grads(terms.grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
-        """Record a step every 20 iterations; run grid updates on schedule."""
+        """Record a step every 20 iterations."""
         done["iterations"] += 1
         if done["iterations"] % LBFGS_ITERATIONS == 0:
-            run.trainable.set_flat(theta)
             done["steps"] += 1
-            done["stop"] = run.record(loss, x, y)
+            done["stop"] = run.record(terms_at(theta)._replace(total=loss), x)  # as SciPy saw it
             if done["stop"]:
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
-    theta = run.trainable.get_flat()  # (P,)
+    theta = run.trainable.get_flat()  # (P,) the trained arrays only
     history_size = min(LBFGS_HISTORY, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
-    result = optim.lbfgs(objective, theta, maxiter=LBFGS_ITERATIONS * n_steps,
-                         callback=after_iteration, history_size=history_size,
-                         tracker=run.tracker)  # fmt: skip
+    result = optim.lbfgs(
+        objective,
+        theta,
+        maxiter=LBFGS_ITERATIONS * n_steps,
+        callback=after_iteration,
+        history_size=history_size,
+        tracker=run.tracker,
+    )
     if run.tracker.best_theta is None:
         raise _Diverged("L-BFGS found no point with a finite loss.")
     run.trainable.set_flat(result.x)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
-        done["stop"] = run.record(result.fun, x, y)
+        done["stop"] = run.record(terms_at(result.x), x)
     return done["stop"]
 
 
@@ -280,9 +292,15 @@ class _Run:
         self.lamb, self.callback, self.loss = lamb, callback, loss
         self.keys = HISTORY_KEYS if loss == "mse" else CLASSIFY_KEYS
         self.history = {key: [] for key in self.keys}
-        self.bar = tqdm(total=steps, disable=not progress, file=sys.stderr, unit="step",
-                        desc=f"fit {opt}", dynamic_ncols=True)  # fmt: skip
-        self.last_good = _snapshot(model)  # parameters and grids of the last recorded step
+        self.bar = tqdm(
+            total=steps,
+            disable=not progress,
+            file=sys.stderr,
+            unit="step",
+            desc=f"fit {opt}",
+            dynamic_ncols=True,
+        )
+        self.last_good = model.snapshot()  # parameters and grids of the last recorded step
         self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
         self.started = time.perf_counter()
         self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
@@ -290,8 +308,8 @@ class _Run:
         self.stacked = np.concatenate(parts)  # (N [+ N_test], n_0), one forward per step
 
     def evaluate(self, train_rmse=None):
-        """(train, test) metrics at the current parameters, by forward passes only: RMSEs
-        for MSE, else (data loss, accuracy) pairs.
+        """(train RMSE, test RMSE) at the current parameters, by forward passes only; for a
+        classification loss ((loss, accuracy) on train, the same on test).
 
         A train_rmse already known is not recomputed. Otherwise train and test inputs go
         through one forward pass together: much of a small forward is fixed per-call work.
@@ -310,49 +328,36 @@ class _Run:
 
     def metrics(self, pred, y):
         """(data loss, accuracy) of a classification loss."""
-        value = losses.PAIRS[self.loss][0](pred, y)
-        return value, losses.accuracy(self.loss, pred, y)
-
-    def data_loss(self, x, y):
-        """The data loss (MSE, or the classification loss) of the model on (x, y)."""
-        return losses.PAIRS[self.loss][0](_predict(self.model, x), y)
+        return losses.PAIRS[self.loss][0](pred, y), losses.accuracy(self.loss, pred, y)
 
     @property
     def steps_done(self):
         """The number of recorded steps."""
         return len(self.history["loss"])
 
-    def record(self, loss, x, y, data_loss=None, current=True):
+    def record(self, terms, x=None):
         """Append one step to the history (the model holds its parameters); True to stop.
 
-        loss = data_loss + lamb * reg was measured on the batch (x, y), at the model's
-        current parameters (current=True) or elsewhere, then with data_loss given.
+        terms: the step's `network.Loss` on its batch. x: that batch, when terms were taken
+        at the model's current parameters (then a full batch gives train_rmse for free).
         """
-        full = x is self.data["train_input"]
-        mse = self.loss == "mse"
-        known = math.sqrt(loss) if mse and current and full and self.lamb == 0 else None
+        loss, mse = terms.total, self.loss == "mse"
+        known = math.sqrt(terms.data) if mse and x is self.data["train_input"] else None
         train, test = self.evaluate(known)  # RMSEs, or (loss, accuracy) pairs
-        reg = math.nan
-        if self.lamb > 0:
-            if data_loss is None and full:
-                data_loss = train**2 if mse else train[0]
-            elif data_loss is None:
-                data_loss = self.data_loss(x, y)
-            reg = (loss - data_loss) / self.lamb
         train_rmse, test_rmse = (train, test) if mse else (train[0], test[0])
+        reg = terms.penalty if self.lamb > 0 else math.nan
         checked = (loss, train_rmse, test_rmse) + ((reg,) if self.lamb > 0 else ())
         if not all(math.isfinite(value) for value in checked):
-            raise _Diverged(f"step {self.steps_done}: a value became NaN or infinite (loss "
-                            f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
-                            f"{test_rmse:.3g}).")  # fmt: skip
-        seconds = time.perf_counter() - self.started
-        if mse:
-            values = (loss, reg, train, test, seconds)
-        else:
-            values = (loss, reg, train[0], test[0], train[1], test[1], seconds)
+            raise _Diverged(
+                f"step {self.steps_done}: a value became NaN or infinite (loss "
+                f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
+                f"{test_rmse:.3g})."
+            )
+        metrics = (train, test) if mse else (train[0], test[0], train[1], test[1])
+        values = (loss, reg, *metrics, time.perf_counter() - self.started)
         for key, value in zip(self.keys, values, strict=True):
             self.history[key].append(value)
-        self.last_good = _snapshot(self.model)
+        self.last_good = self.model.snapshot()
         names = ("train_rmse", "test_rmse") if mse else ("train_loss", "test_loss")
         self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg, names), refresh=False)
         self.bar.update(1)
@@ -362,69 +367,6 @@ class _Run:
 
 class _Diverged(Exception):
     """Raised inside the loop when a loss, gradient or RMSE is NaN or infinite."""
-
-
-def _check_opt_lr(opt, lr):
-    """opt in lower case, and the step size Adam uses (None for L-BFGS)."""
-    if not isinstance(opt, str) or opt.lower() not in ("lbfgs", "adam"):
-        raise ValueError(f"opt must be 'lbfgs' or 'adam', got {opt!r}")
-    opt = opt.lower()
-    if lr is not None:
-        lr = checks.as_nonneg_float(lr, "lr")
-        if lr == 0:
-            raise ValueError("lr must be > 0, got 0")
-    if opt == "adam":
-        return opt, ADAM_LR if lr is None else lr
-    if lr not in (None, 1.0):
-        raise ValueError(
-            f"opt='lbfgs' chooses its step length by a line search (first trial step 1, "
-            f"pykan's lr=1); lr is only used by opt='adam', got lr={lr}"
-        )
-    return opt, None
-
-
-def _check_data(model, dataset, loss="mse"):
-    """The dataset's four arrays, checked against the model's input and output widths;
-    the labels as `losses.as_target` returns them (class labels: (N,) integers)."""
-    if loss == "cross_entropy":  # (N,) class labels -> (N, 1), the column validate expects
-        if isinstance(dataset, tuple | list) and len(dataset) == 2:
-            dataset = (dataset[0], _column(dataset[1]))
-        elif isinstance(dataset, dict):
-            dataset = {key: _column(v) if key.endswith("_label") else v
-                       for key, v in dataset.items()}  # fmt: skip
-    data = validate_dataset(dataset)
-    for part in ("train", "test"):
-        model.check_input(data[f"{part}_input"], f"{part}_input")
-        label = f"{part}_label"
-        data[label] = losses.as_target(loss, data[label], model.width[-1], label)
-    if data["test_input"] is data["train_input"]:
-        data["test_label"] = data["train_label"]
-    return data
-
-
-def _input_names(dataset):
-    """The column names of the training inputs when they are a DataFrame, else None."""
-    if isinstance(dataset, tuple | list) and len(dataset) == 2:
-        return checks.column_names(dataset[0])
-    return checks.column_names(dataset.get("train_input")) if isinstance(dataset, dict) else None
-
-
-def _column(y):
-    """A 1-D array of labels as one column (N, 1); anything else unchanged."""
-    return np.reshape(y, (-1, 1)) if np.ndim(y) == 1 else y
-
-
-def _snapshot(model):
-    """Copies of every parameter (P,) and every layer's knots, to go back to."""
-    return model.get_flat(), [layer.grid.copy() for layer in model.layers]
-
-
-def _restore(model, snapshot):
-    """Write a `_snapshot` back into the model's own arrays."""
-    theta, grids = snapshot
-    model.set_flat(theta)
-    for layer, grid in zip(model.layers, grids, strict=True):
-        layer.grid[...] = grid
 
 
 def _update_grid(model, x, grid_eps):
@@ -437,9 +379,7 @@ def _update_grid(model, x, grid_eps):
 
 def _predict(model, x):
     """KAN(x) without input checks (fit checked the data once): (N, n_0) -> (N, n_L)."""
-    for layer in model.layers:
-        x, _ = layer.forward(x, need_dx=False)
-    return x
+    return model.forward(x, check=False)
 
 
 def _rmse_of(pred, y):
@@ -447,9 +387,9 @@ def _rmse_of(pred, y):
     return math.sqrt(float(np.mean((pred - y) ** 2)))
 
 
-def _rmse(model, x, y):
-    """sqrt(mean((KAN(x) - y)^2)), a forward pass only."""
-    return _rmse_of(_predict(model, x), y)
+def _finite_or_inf(value):
+    """value, or inf when it is NaN or infinite (so that min() finds the best finite one)."""
+    return value if math.isfinite(value) else math.inf
 
 
 def _summary(train, test, reg, names=("train_rmse", "test_rmse")):

@@ -41,7 +41,7 @@ def test_matches_the_formula_on_random_magnitudes(entropy):
 
 def test_gradient_matches_centred_differences(entropy, entropy_backward):
     A = np.random.default_rng(1).uniform(0.05, 1.0, (2, 3))
-    analytic = entropy_backward(A)
+    analytic = entropy_backward(1.0, A)
     numeric = numerical_gradient(lambda: entropy(A), A)
     err = relative_error(analytic, numeric)
     assert err <= 1e-7, f"dS/dA: relative error {err:.1e}; " + worst_entry(analytic, numeric)
@@ -50,6 +50,6 @@ def test_gradient_matches_centred_differences(entropy, entropy_backward):
 def test_zero_layer_is_finite(entropy, entropy_backward):
     A = np.zeros((2, 2))
     assert entropy(A) == 0.0
-    np.testing.assert_array_equal(entropy_backward(A), np.zeros((2, 2)))
-    grad = entropy_backward(np.array([[1.0, 0.0]]))  # a dead edge next to a live one
+    np.testing.assert_array_equal(entropy_backward(1.0, A), np.zeros((2, 2)))
+    grad = entropy_backward(1.0, np.array([[1.0, 0.0]]))  # a dead edge next to a live one
     assert np.all(np.isfinite(grad))

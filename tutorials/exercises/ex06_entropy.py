@@ -25,17 +25,18 @@ def entropy(A, eps=ENTROPY_EPS):
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")
 
 
-def entropy_backward(A, eps=ENTROPY_EPS):
-    r"""dS/dA (I, O) for `entropy`.
+def entropy_backward(dS, A, eps=ENTROPY_EPS):
+    r"""dA = dS * dS/dA (I, O) for `entropy`, from dS = dL/dS (the upstream gradient).
 
     With g_j = dS/dp_j = -log p_j - 1 where p_j >= eps, and -log eps where p_j < eps (there
     the term is -p_j log eps), and dp_j/dA_k = (\delta_{jk} - p_j) / T (T = \sum A):
     dS/dA_k = (g_k - \sum_j g_j p_j) / T.  When \sum A = 0 return zeros.
 
     Args:
+        dS: the loss gradient with respect to S (a number).
         A: (I, O) non-negative edge magnitudes.
         eps: as in `entropy`.
     Returns:
-        (I, O) array, the gradient of S with respect to A.
+        (I, O) array, dS times the gradient of S with respect to A.
     """
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")
