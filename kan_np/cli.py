@@ -208,20 +208,20 @@ def fit(args):
     ds, inputs = make_dataset(names, data, target, args.test_fraction, args.seed)
     classes = _class_labels(ds, target) if args.task == "classify" else None
     raw = dict(ds)  # unnormalised arrays, for RMSE in the data's units
-    outputs = 1 if classes is None else len(classes)
+    outputs = len(classes) if classes else 1
     width = args.width or [len(inputs), 5, outputs]
     if width[0] != len(inputs) or width[-1] != outputs:
-        what = "the target" if classes is None else "one per class"
         raise InputError(
             f"--width must start with {len(inputs)} (the input columns: "
-            f"{', '.join(inputs)}) and end with {outputs} ({what}), got {width}"
+            f"{', '.join(inputs)}) and end with {outputs} "
+            f"({'one per class' if classes else 'the target'}), got {width}"
         )
     model = kn.KAN(width, grid=args.grid, k=args.k, seed=args.seed)
-    if args.normalize:
-        kinds = ("input", "label") if classes is None else ("input",)
+    if args.normalize:  # class numbers are labels, not values: never standardised
+        kinds = ("input",) if classes else ("input", "label")
         model.normalization = standardize(ds, [*inputs, target], kinds)
     model.input_names, model.output_names = inputs, [target]
-    if classes is not None:
+    if classes:
         model.classes, model.output_names = classes, [f"{target}={c:g}" for c in classes]
     n_train, n_test = len(raw["train_input"]), len(raw["test_input"])
     test_rows = f"{n_test} test" if args.test_fraction > 0 else "test = train"
@@ -230,22 +230,19 @@ def fit(args):
         f"inputs {', '.join(inputs)} -> target {target}"
     )
     print(f"model     KAN width {width}, G = {args.grid}, k = {args.k}")
-    options = dict(
-        opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
-    )
-    if classes is not None:
-        options["loss"] = "cross_entropy"
+    options = dict(opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed,
+                   progress=not args.quiet, loss="cross_entropy" if classes else "mse")  # fmt: skip
 
     def train(label, lamb, **extra):
         """Fit with this stage's penalty, print its RMSEs and seconds."""
         start = time.perf_counter()
         model.fit(ds, lamb=lamb, **options, **extra)
-        score, name = (_rmse, "RMSE") if classes is None else (_accuracy, "accuracy")
+        score, name, form = (_accuracy, "accuracy", ".4f") if classes else (_rmse, "RMSE", ".3e")
         train_score = score(model, raw["train_input"], raw["train_label"])
         test_score = score(model, raw["test_input"], raw["test_label"])
         print(
-            f"{label:<9} {args.opt}, {args.steps} steps: train {name} {train_score:.4g}, "
-            f"test {name} {test_score:.4g} ({time.perf_counter() - start:.1f} s)"
+            f"{label:<9} {args.opt}, {args.steps} steps: train {name} {train_score:{form}}, "
+            f"test {name} {test_score:{form}} ({time.perf_counter() - start:.1f} s)"
         )
 
     train("fit", args.lamb)

@@ -16,8 +16,9 @@ What `fit` does, in order:
 3. a `KAN([D, *hidden, O])` (`model_`) is trained by `KAN.fit` with the mean squared error
    (regressor) or the softmax cross-entropy over the C = len(classes_) outputs
    (classifier; the outputs are logits, predict_proba = softmax);
-4. with early_stopping, the validation loss is measured after every step; training stops
-   when it has not improved for `patience` steps and the best model is kept.
+4. with early_stopping, the validation score (RMSE; accuracy for the classifier) is
+   measured after every step; training stops when it has not improved for `patience`
+   steps, and the model of the best step is kept.
 
 `model_` sees standardised inputs: formulas and plots of it are in those units; its input
 names are the DataFrame's columns when X had any (`feature_names_in_`).
