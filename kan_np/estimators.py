@@ -162,7 +162,8 @@ class _KANEstimator:
         self.x_scale_ = _scale(X)  # (D,)
         Xs = self._standardised(X)  # (N, D)
         seed = _seed(self.random_state)
-        hidden = [checks.as_int(h, "hidden width", 1) for h in self.hidden]
+        hidden = [self.hidden] if isinstance(self.hidden, int) else self.hidden  # 5 = (5,)
+        hidden = [checks.as_int(h, "hidden width", 1) for h in hidden]
         model = KAN([X.shape[1], *hidden, outputs], grid=self.grid, k=self.k, seed=seed)
         if hasattr(self, "feature_names_in_"):  # formulas and plots of model_ use them
             model.input_names = list(self.feature_names_in_)
@@ -177,7 +178,7 @@ class _KANEstimator:
         return self
 
     def _fit_early_stopping(self, model, Xs, y, seed, options):
-        """Train on a random split, keep the model of the best validation loss."""
+        """Train on a random split, keep the model of the best validation score."""
         fraction = float(self.validation_fraction)
         if not 0 < fraction < 1:
             raise ValueError(f"validation_fraction must be in (0, 1), got {fraction}")
@@ -208,7 +209,8 @@ class KANRegressor(_KANEstimator):
     """A KAN regressor with scikit-learn's interface (fit / predict / score = R^2).
 
     Args:
-        hidden: tuple of hidden layer widths; () for none (a [D, O] KAN).
+        hidden: tuple of hidden layer widths (an int for one layer); () for none: a
+            [D, O] KAN, an additive model.
         grid, k: G grid intervals and spline order of every edge.
         steps, opt, lr, lamb, batch, update_grid: passed to `KAN.fit` (see there).
         early_stopping: hold out validation_fraction of the rows and stop when the
