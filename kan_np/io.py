@@ -42,6 +42,7 @@ arrays whose shapes disagree with the metadata gives a ValueError saying which.
 """
 
 import json
+import math
 import os
 import zipfile
 import zlib
@@ -188,9 +189,6 @@ def load(path):
         model.kept_inputs = np.array(meta["kept_inputs"]["ids"], dtype=np.int64)
         model.n_original_inputs = meta["kept_inputs"]["n_original"]
     if meta.get("classes") is not None:
-        if len(meta["classes"]) != model.width[-1]:
-            n = len(meta["classes"])
-            raise ValueError(f"{path}: {n} classes for {model.width[-1]} outputs")
         model.classes = [float(c) for c in meta["classes"]]
     return model
 
@@ -296,6 +294,7 @@ def _check_model(meta, arrays, where):
             fail(f"layer{l}.grid must increase strictly along each row")
     _check_symbolic(meta["symbolic"], width, fail)
     _check_kept_inputs(meta.get("kept_inputs"), width[0], fail)
+    _check_classes(meta.get("classes"), width[-1], fail)
     if meta["train_input"]:
         _check_array(arrays, "train_input", (None, width[0]), fail)
     norm = meta["normalization"]
@@ -346,6 +345,15 @@ def _check_kept_inputs(kept, n_0, fail):
         ok = False
     if not ok:
         fail(f"kept_inputs must hold {n_0} distinct input ids below n_original, got {kept!r}")
+
+
+def _check_classes(classes, n_L, fail):
+    """The optional classes entry of a classifier: one finite number per output."""
+    if classes is None:
+        return
+    ok = isinstance(classes, list) and len(classes) == n_L
+    if not ok or not all(isinstance(c, int | float) and math.isfinite(c) for c in classes):
+        fail(f"classes must be a list of {n_L} numbers (one per output), got {classes!r}")
 
 
 def _check_symbolic(symbolic, width, fail):
