@@ -51,3 +51,18 @@ def test_dataframe_columns_name_formulas_and_plots():
     model.fix_symbolic(0, 1, 0, "x")
     names = {str(s) for s in model.symbolic_formula()[0].free_symbols}
     assert names <= {"speed", "mass"} and "speed" in names
+
+
+def test_a_damaged_kept_inputs_entry_is_refused(pruned, tmp_path):
+    import json
+
+    _, small, _ = pruned
+    io.save(small, tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz", allow_pickle=False) as f:
+        arrays = {key: f[key] for key in f.files}
+    meta = json.loads(str(arrays["metadata"]))
+    meta["kept_inputs"]["ids"] = [1, 1]
+    arrays["metadata"] = np.array(json.dumps(meta))
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ValueError, match="kept_inputs must hold 2 distinct input ids"):
+        io.load(tmp_path / "bad.npz")
