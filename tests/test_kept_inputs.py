@@ -47,6 +47,8 @@ def test_dataframe_columns_name_formulas_and_plots():
     model = kn.KAN([2, 1], grid=3, seed=0)
     model.fit((X, X[["speed"]].to_numpy() ** 2), steps=2, progress=False)
     assert model.input_names == ["speed", "mass"]
+    labels = {text.get_text() for ax in model.plot().axes for text in ax.texts}
+    assert {"speed", "mass"} <= labels
     model.fix_symbolic(0, 0, 0, "x^2")
     model.fix_symbolic(0, 1, 0, "x")
     names = {str(s) for s in model.symbolic_formula()[0].free_symbols}
