@@ -72,6 +72,7 @@ class KAN(FlatParameters):
         checks.as_choice(init, "init", ("pykan", "paper"))
         noise_scale = checks.as_nonneg_float(noise_scale, "noise_scale")
         seed = checks.as_int(seed, "seed", 0)
+        checks.check_size(width, grid, k)  # fail fast rather than exhaust memory
         rng = np.random.default_rng(seed)
         self.layers = [
             KANLayer(width[l], width[l + 1], grid, k, grid_range, base_fun, init, noise_scale, rng)
@@ -283,6 +284,8 @@ class KAN(FlatParameters):
         """
         new_grid = checks.as_int(new_grid, "new_grid (number of intervals G)", 1)
         x = self.data_or_train_input(x)
+        checks.check_size(self.width, new_grid, self.k, x.shape[0], what="refine")
+        checks.refine_warnings(self.grid, new_grid, self.k, x.shape[0])
         new = self.copy()
         for l, layer in enumerate(self.layers):
             new.layers[l] = layer.refined(new_grid, x)

@@ -150,7 +150,7 @@ def fit(
     trainable = TrainedArrays(model, train)
     grid_steps = grid_steps if trainable.all_coef else set()  # a grid update refits coef
 
-    model.train_input = data["train_input"]
+    model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
     model.input_names = names or getattr(model, "input_names", None)  # a DataFrame's columns
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, "loss": loss, **reg_options}
     run = _Run(model, data, steps, lamb, progress, callback, opt, loss)

@@ -66,5 +66,5 @@ def test_a_damaged_kept_inputs_entry_is_refused(pruned, tmp_path):
     meta["kept_inputs"]["ids"] = [1, 1]
     arrays["metadata"] = np.array(json.dumps(meta))
     np.savez(tmp_path / "bad.npz", **arrays)
-    with pytest.raises(ValueError, match="kept_inputs must hold 2 distinct input ids"):
+    with pytest.raises(ValueError, match="kept_inputs: must hold 2 distinct input ids"):
         io.load(tmp_path / "bad.npz")

@@ -254,7 +254,7 @@ def test_unsnapped_edges_appear_as_placeholders_with_a_warning():
     ("kwargs", "error", "message"),
     [
         ({"digits": 0}, ValueError, "digits.*0"),
-        ({"digits": 2.5}, ValueError, "digits"),
+        ({"digits": 2.5}, TypeError, "digits"),  # wrong type: TypeError (checks.py)
         ({"var_names": ["x"]}, ValueError, "2 names"),
         ({"var_names": "xy"}, ValueError, "2 names"),
         ({"var_names": ["x", 3]}, TypeError, "3"),
