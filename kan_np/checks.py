@@ -235,9 +235,11 @@ def kept_columns(x, name, kept, n_original):
     if arr.shape[1] == len(kept):
         return arr
     shown = ", ".join(str(int(j)) for j in kept)
-    raise ValueError(f"{name} has {arr.shape[1]} columns, but this pruned model takes either "
-                     f"the {n_original} original inputs or the {len(kept)} it kept "
-                     f"(original columns {shown})")  # fmt: skip
+    raise ValueError(
+        f"{name} has {arr.shape[1]} columns, but this pruned model takes either "
+        f"the {n_original} original inputs or the {len(kept)} it kept "
+        f"(original columns {shown})"
+    )
 
 
 def column_names(x):

@@ -33,10 +33,13 @@ import warnings
 
 import numpy as np
 
+from kan_np import cli_predict
 from kan_np.table import InputError, make_dataset, read_csv, standardize  # noqa: F401
 
-EPILOG = ("Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
-          "3 internal error, 130 interrupted.")  # fmt: skip
+EPILOG = (
+    "Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
+    "3 internal error, 130 interrupted."
+)
 
 
 class CannotDo(Exception):
@@ -59,26 +62,6 @@ def _rmse(model, x, y):
     from kan_np.io import predict
 
     return float(np.sqrt(np.mean((predict(model, x) - y) ** 2)))
-
-
-def _class_labels(ds, target):
-    """The sorted class values of the target; the labels in ds become 0..C-1 in place."""
-    values = np.concatenate([ds["train_label"], ds["test_label"]])[:, 0]  # (N [+ N_test],)
-    if np.any(values != np.round(values)):
-        raise InputError(f"--task classify needs whole class numbers in column {target!r}")
-    classes = np.unique(values)
-    if len(classes) < 2:
-        raise InputError(f"column {target!r} holds a single class ({classes[0]:g})")
-    for part in ("train", "test"):
-        ds[f"{part}_label"] = np.searchsorted(classes, ds[f"{part}_label"])  # (N, 1) ints
-    return [float(c) for c in classes]
-
-
-def _accuracy(model, x, labels):
-    """The share of rows whose largest output is the class `labels` (N, 1) names."""
-    from kan_np.io import predict
-
-    return float(np.mean(predict(model, x).argmax(axis=1) == labels[:, 0]))
 
 
 def _check_fit_args(args, names):
@@ -109,7 +92,7 @@ def fit(args):
     names, data = read_csv(args.csv)
     target, lib = _check_fit_args(args, names)
     ds, inputs = make_dataset(names, data, target, args.test_fraction, args.seed)
-    classes = _class_labels(ds, target) if args.task == "classify" else None
+    classes = cli_predict.class_labels(ds, target) if args.task == "classify" else None
     raw = dict(ds)  # unnormalised arrays, for RMSE in the data's units
     outputs = len(classes) if classes else 1
     width = args.width or [len(inputs), 5, outputs]
@@ -156,8 +139,9 @@ def _stages(args, model, ds, raw, lib, kept):
         """Fit with this stage's penalty, print its steps, RMSEs and seconds."""
         kept.running, start = label, time.perf_counter()
         classify = getattr(model, "classes", None) is not None  # set by --task classify
-        options = dict(opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed,
-                       progress=not args.quiet)  # fmt: skip
+        options = dict(
+            opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
+        )
         options["loss"] = "cross_entropy" if classify else "mse"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -165,7 +149,9 @@ def _stages(args, model, ds, raw, lib, kept):
         for warning in caught:  # shown as kan-np's own lines (see `main`)
             warnings.warn(str(warning.message), warning.category, stacklevel=1)
         done = len(history["loss"])  # recorded steps, fewer than asked if fit stopped early
-        score, name, form = (_accuracy, "accuracy", ".4f") if classify else (_rmse, "RMSE", ".3e")
+        score, name, form = (
+            (cli_predict.accuracy, "accuracy", ".4f") if classify else (_rmse, "RMSE", ".3e")
+        )
         print(
             f"{label:<9} {args.opt}, {done} steps: "
             f"train {name} {score(model, raw['train_input'], raw['train_label']):{form}}, "
@@ -235,22 +221,30 @@ def plot(args):
 
     model = load(args.model)
     if model.train_input is None:
-        raise InputError(f"{args.model} holds no training inputs (never fitted, or saved with "
-                         "include_train_input=False); the drawing needs them")  # fmt: skip
+        raise InputError(
+            f"{args.model} holds no training inputs (never fitted, or saved with "
+            "include_train_input=False); the drawing needs them"
+        )
     out = args.output or os.path.splitext(args.model)[0] + ".png"
     stem, suffix = os.path.splitext(out)
     if not suffix:
         out += ".png"  # what matplotlib would write anyway; now the name printed is true
     elif suffix[1:].lower() not in _image_formats():
-        raise InputError(f"-o {out}: unknown image type {suffix!r}; use one of "
-                         f"{', '.join(sorted(_image_formats()))}")  # fmt: skip
+        raise InputError(
+            f"-o {out}: unknown image type {suffix!r}; use one of "
+            f"{', '.join(sorted(_image_formats()))}"
+        )
     files.check_save_path(out, protect=[args.model])
-    escape = [None if names is None else [name.replace("$", r"\$") for name in names]
-              for names in (model.input_names, model.output_names)]  # no math text  # fmt: skip
-    fig = plotting.plot(model, beta=args.beta, title=args.title, in_vars=escape[0],
-                        out_vars=escape[1])  # fmt: skip
-    files.write_atomic(out, lambda f: fig.savefig(f, dpi=args.dpi, format=out.rsplit(".", 1)[1]),
-                       private=False)  # fmt: skip
+    escape = [
+        None if names is None else [name.replace("$", r"\$") for name in names]
+        for names in (model.input_names, model.output_names)
+    ]  # no math text
+    fig = plotting.plot(
+        model, beta=args.beta, title=args.title, in_vars=escape[0], out_vars=escape[1]
+    )
+    files.write_atomic(
+        out, lambda f: fig.savefig(f, dpi=args.dpi, format=out.rsplit(".", 1)[1]), private=False
+    )
     print(f"saved     {out}")
     return 0
 
@@ -271,8 +265,10 @@ def _print_formula(model, digits, prefix=""):
         print(f"{prefix}{name} = {expr}")
     shown = "all digits" if check.digits is None else f"{check.digits} significant digits"
     undefined = f", undefined at {check.undefined}" if check.undefined else ""
-    print(f"{'check':<{len(prefix) or 6}}formula vs model on {check.points} training inputs: "
-          f"max relative error {check.error:.1e}{undefined} ({shown})")  # fmt: skip
+    print(
+        f"{'check':<{len(prefix) or 6}}formula vs model on {check.points} training inputs: "
+        f"max relative error {check.error:.1e}{undefined} ({shown})"
+    )
 
 
 def formula(args):
@@ -296,45 +292,6 @@ def formula(args):
             "edge snapped: train with `kan-np fit ... --symbolic`"
         )
     _print_formula(model, args.digits)
-    return 0
-
-
-def predict(args):
-    """`kan-np predict`: a saved model's predictions for the rows of a CSV file.
-
-    Input columns are found by the model's input names (a pruned model's kept ones, or
-    all it was trained on), else the file's first n_0 columns are used; the stored
-    normalisation is undone. A classifier writes its class, others one column per output.
-    """
-    import csv
-
-    from kan_np import files
-    from kan_np.io import load
-    from kan_np.io import predict as predict_rows
-
-    if args.output:
-        files.check_save_path(args.output, protect=[args.csv, args.model])
-    model = load(args.model)
-    names, data = read_csv(args.csv)
-    wanted = getattr(model, "input_names", None)
-    if wanted is not None:
-        missing = [name for name in wanted if name not in names]
-        if missing:
-            raise InputError(f"{args.csv} has no column {missing[0]!r}; the model reads "
-                             f"{', '.join(wanted)}")  # fmt: skip
-        data = data[:, [names.index(name) for name in wanted]]  # (N, n_0)
-    y = predict_rows(model, data)  # (N, n_L)
-    classes = getattr(model, "classes", None)
-    header = getattr(model, "output_names", None) or [f"y_{o + 1}" for o in range(y.shape[1])]
-    if classes is not None:
-        header, y = [header[0].split("=")[0]], np.asarray(classes)[y.argmax(axis=1)][:, None]
-    rows = [header] + [[f"{v:.10g}" for v in row] for row in y]
-    if not args.output:
-        csv.writer(sys.stdout).writerows(rows)
-        return 0
-    with open(args.output, "w", newline="") as out:
-        csv.writer(out).writerows(rows)
-    print(f"saved     {args.output} ({len(y)} rows)", file=sys.stderr)
     return 0
 
 
@@ -391,10 +348,10 @@ def build_parser():
     p.add_argument("--digits", type=int, default=4,
                    help="significant digits of the formula; more are kept if needed (default: 4)")
     p.add_argument("--normalize", action="store_true", help="standardise with train mean, std")
-    p.add_argument("--task", choices=["regress", "classify"], default="regress",
-                   help="classify: the target holds class numbers; cross-entropy, accuracy")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default="model.npz", help="model file (default: model.npz)")
+
+    cli_predict.add_commands(sub, p, _command)  # fit --task, and the predict command
 
     p = _command(sub, "plot", plot, "draw a saved model to an image",
                  "Draw a saved model: each edge's activation over the stored training inputs, "
@@ -404,13 +361,6 @@ def build_parser():
     p.add_argument("--beta", type=float, default=3.0, help="opacity scale (default: 3)")
     p.add_argument("--title", help="figure title")
     p.add_argument("--dpi", type=int, default=150, help="resolution (default: 150)")
-
-    p = _command(sub, "predict", predict, "predict the rows of a CSV file with a saved model",
-                 "Apply a saved model (its normalisation and input selection) to the rows of "
-                 "a CSV file; a classifier writes its class. CSV to stdout or -o.")
-    p.add_argument("model", help="a .npz written by `kan-np fit` or kan_np.save")
-    p.add_argument("csv", help="comma-separated file with a header row naming the inputs")
-    p.add_argument("-o", "--output", help="CSV file for the predictions (default: stdout)")
 
     p = _command(sub, "formula", formula, "print the formula of a snapped model",
                  "Print the sympy formula of a saved model whose edges are all symbolic "
@@ -446,8 +396,11 @@ def main(argv=None):
             print(f"{prefix}: interrupted", file=sys.stderr)
             return 130
         except Exception as err:  # a bug in kan_np: still one line, saying what to report
-            print(f"{prefix}: internal error, please report it: {type(err).__name__}: "
-                  f"{' '.join(str(err).split())}", file=sys.stderr)  # fmt: skip
+            print(
+                f"{prefix}: internal error, please report it: {type(err).__name__}: "
+                f"{' '.join(str(err).split())}",
+                file=sys.stderr,
+            )
             return 3
 
 

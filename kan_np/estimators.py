@@ -74,15 +74,20 @@ class _KANEstimator:
         valid = self._param_names()
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}; "
-                                 f"valid parameters: {valid}")  # fmt: skip
+                raise ValueError(
+                    f"invalid parameter {name!r} for {type(self).__name__}; "
+                    f"valid parameters: {valid}"
+                )
             setattr(self, name, value)
         return self
 
     def __repr__(self):
         defaults = self._defaults()
-        changed = [f"{name}={value!r}" for name, value in self.get_params().items()
-                   if value != defaults[name]]  # fmt: skip
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if value != defaults[name]
+        ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __sklearn_is_fitted__(self):
@@ -105,8 +110,10 @@ class _KANEstimator:
     def _check_X(self, X, fitting=False):
         """X as a float64 (N, D) array; remembers D and the column names when fitting."""
         if scipy.sparse.issparse(X):
-            raise TypeError("sparse input is not supported by kan_np estimators; pass a "
-                            "dense array (X.toarray())")  # fmt: skip
+            raise TypeError(
+                "sparse input is not supported by kan_np estimators; pass a "
+                "dense array (X.toarray())"
+            )
         names = checks.column_names(X)
         arr = np.asarray(X)
         if np.iscomplexobj(arr):
@@ -114,11 +121,12 @@ class _KANEstimator:
         if arr.dtype == object:
             arr = arr.astype(np.float64)  # strings or dicts raise TypeError/ValueError here
         if arr.ndim == 1:
-            raise ValueError(f"X must be 2-D (samples, features), got shape {arr.shape}. Reshape "
-                             "your data with X.reshape(-1, 1) for a single feature.")  # fmt: skip
+            raise ValueError(
+                f"X must be 2-D (samples, features), got shape {arr.shape}. Reshape "
+                "your data with X.reshape(-1, 1) for a single feature."
+            )
         if arr.ndim == 2 and arr.shape[1] == 0:
-            raise ValueError(f"0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
-                             "required.")  # fmt: skip
+            raise ValueError(f"0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
         arr = checks.as_float_matrix(arr, "X")
         if fitting:
             self.n_features_in_ = arr.shape[1]
@@ -130,27 +138,40 @@ class _KANEstimator:
         self._check_fitted()
         self._check_names(names)
         if arr.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {arr.shape[1]} features, but {type(self).__name__} is "
-                             f"expecting {self.n_features_in_} features as input.")  # fmt: skip
+            raise ValueError(
+                f"X has {arr.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
         return arr
 
     def _check_names(self, names):
         fitted = getattr(self, "feature_names_in_", None)
         if names is None and fitted is not None:
-            warnings.warn(f"X does not have valid feature names, but {type(self).__name__} "
-                          "was fitted with feature names", UserWarning, stacklevel=4)  # fmt: skip
+            warnings.warn(
+                f"X does not have valid feature names, but {type(self).__name__} "
+                "was fitted with feature names",
+                UserWarning,
+                stacklevel=4,
+            )
         elif names is not None and fitted is None:
-            warnings.warn(f"X has feature names, but {type(self).__name__} was fitted "
-                          "without feature names", UserWarning, stacklevel=4)  # fmt: skip
+            warnings.warn(
+                f"X has feature names, but {type(self).__name__} was fitted without feature names",
+                UserWarning,
+                stacklevel=4,
+            )
         elif names is not None and list(names) != list(fitted):
-            raise ValueError("The feature names should match those that were passed during "
-                             f"fit: expected {list(fitted)}, got {list(names)}")  # fmt: skip
+            raise ValueError(
+                "The feature names should match those that were passed during "
+                f"fit: expected {list(fitted)}, got {list(names)}"
+            )
 
     def _check_fitted(self):
         if not hasattr(self, "model_"):
             error = _sklearn_class("NotFittedError", NotFittedError)
-            raise error(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                        "with appropriate arguments before using this estimator.")  # fmt: skip
+            raise error(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
 
     def _standardised(self, X):
         return (X - self.x_mean_) / self.x_scale_  # (N, D)
@@ -167,9 +188,17 @@ class _KANEstimator:
         model = KAN([X.shape[1], *hidden, outputs], grid=self.grid, k=self.k, seed=seed)
         if hasattr(self, "feature_names_in_"):  # formulas and plots of model_ use them
             model.input_names = list(self.feature_names_in_)
-        options = {"opt": self.opt, "steps": self.steps, "lr": self.lr, "lamb": self.lamb,
-                   "batch": self.batch, "update_grid": self.update_grid, "seed": seed,
-                   "loss": self._loss, "progress": False}  # fmt: skip
+        options = {
+            "opt": self.opt,
+            "steps": self.steps,
+            "lr": self.lr,
+            "lamb": self.lamb,
+            "batch": self.batch,
+            "update_grid": self.update_grid,
+            "seed": seed,
+            "loss": self._loss,
+            "progress": False,
+        }
         if self.early_stopping:
             self.model_, self.history_ = self._fit_early_stopping(model, Xs, y, seed, options)
         else:
@@ -186,12 +215,18 @@ class _KANEstimator:
         N = Xs.shape[0]
         n_val = int(np.ceil(fraction * N))
         if n_val < 1 or N - n_val < 2:
-            raise ValueError(f"early_stopping needs more samples: {N} samples leave "
-                             f"{N - n_val} for training and {n_val} for validation")  # fmt: skip
+            raise ValueError(
+                f"early_stopping needs more samples: {N} samples leave "
+                f"{N - n_val} for training and {n_val} for validation"
+            )
         order = np.random.default_rng(seed).permutation(N)  # (N,)
         val, train = order[:n_val], order[n_val:]
-        data = {"train_input": Xs[train], "train_label": y[train],
-                "test_input": Xs[val], "test_label": y[val]}  # fmt: skip
+        data = {
+            "train_input": Xs[train],
+            "train_label": y[train],
+            "test_input": Xs[val],
+            "test_label": y[val],
+        }
         best = {"score": (-np.inf,), "model": model.copy(), "step": -1}
 
         def stop_when_stale(step, current, history):
@@ -228,9 +263,22 @@ class KANRegressor(_KANEstimator):
     already overfits a few hundred rows). benchmarks/sklearn_datasets.py compares.
     """
 
-    def __init__(self, hidden=(5,), grid=5, k=3, steps=1000, opt="adam", lr=None, lamb=0.0,
-                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
-                 patience=10, random_state=None):  # fmt: skip
+    def __init__(
+        self,
+        hidden=(5,),
+        grid=5,
+        k=3,
+        steps=1000,
+        opt="adam",
+        lr=None,
+        lamb=0.0,
+        batch=-1,
+        update_grid=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=10,
+        random_state=None,
+    ):
         _store(self, locals())
 
     @staticmethod
@@ -281,9 +329,22 @@ class KANClassifier(_KANEstimator):
 
     _loss = "cross_entropy"
 
-    def __init__(self, hidden=(), grid=5, k=3, steps=100, opt="lbfgs", lr=None, lamb=0.0,
-                 batch=-1, update_grid=True, early_stopping=False, validation_fraction=0.1,
-                 patience=10, random_state=None):  # fmt: skip
+    def __init__(
+        self,
+        hidden=(),
+        grid=5,
+        k=3,
+        steps=100,
+        opt="lbfgs",
+        lr=None,
+        lamb=0.0,
+        batch=-1,
+        update_grid=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        patience=10,
+        random_state=None,
+    ):
         _store(self, locals())
 
     @staticmethod
@@ -297,19 +358,25 @@ class KANClassifier(_KANEstimator):
         y = _target(y, X.shape[0])
         if y.ndim == 2 and y.shape[1] == 1:
             warning = _sklearn_class("DataConversionWarning", DataConversionWarning)
-            warnings.warn("A column-vector y was passed when a 1d array was expected. Please "
-                          "change the shape of y to (n_samples,), for example using ravel().",
-                          warning, stacklevel=2)  # fmt: skip
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples,), for example using ravel().",
+                warning,
+                stacklevel=2,
+            )
             y = y[:, 0]
         if y.ndim != 1:
             raise ValueError(f"y must be 1-D class labels (one per row), got shape {y.shape}")
         if y.dtype.kind == "f" and np.any(y != np.round(y)):
-            raise ValueError("Unknown label type: continuous. KANClassifier needs class "
-                             "labels; for a continuous target use KANRegressor")  # fmt: skip
+            raise ValueError(
+                "Unknown label type: continuous. KANClassifier needs class "
+                "labels; for a continuous target use KANRegressor"
+            )
         self.classes_, labels = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"KANClassifier needs at least 2 classes, got 1 class "
-                             f"({self.classes_[0]!r})")  # fmt: skip
+            raise ValueError(
+                f"KANClassifier needs at least 2 classes, got 1 class ({self.classes_[0]!r})"
+            )
         return self._train(X, labels.astype(np.int64), len(self.classes_))
 
     def logits(self, X):
@@ -346,8 +413,9 @@ def _target(y, N):
         raise ValueError("requires y to be passed, but the target y is None")
     y = np.asarray(y)
     if y.ndim == 0 or y.ndim > 2 or y.shape[0] != N:
-        raise ValueError(f"y must have one entry (or row) per sample of X ({N}), got shape "
-                         f"{y.shape}")  # fmt: skip
+        raise ValueError(
+            f"y must have one entry (or row) per sample of X ({N}), got shape {y.shape}"
+        )
     if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
         raise ValueError("Input y contains NaN or infinity")
     if N < 2:

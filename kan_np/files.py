@@ -50,15 +50,20 @@ def check_save_path(path, protect=()):
         os.close(fd)
         os.remove(probe)
     except OSError as err:
-        raise PermissionError(f"cannot save to {path}: cannot create files in {folder} "
-                              f"({err.strerror or err})") from None  # fmt: skip
+        raise PermissionError(
+            f"cannot save to {path}: cannot create files in {folder} ({err.strerror or err})"
+        ) from None
     return path
 
 
 def kind(mode):
     """What a non-regular file is, in words."""
-    kinds = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
-             (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"))  # fmt: skip
+    kinds = (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "a device")
 
 

@@ -60,8 +60,10 @@ class TrainedArrays:
             unknown = [t for t in wanted if t not in known]
             if unknown:
                 names = sorted({name for _, name, _ in items})
-                raise ValueError(f"train must list parameter arrays among {names} or (l, name) "
-                                 f"pairs; got {unknown[0]!r}")  # fmt: skip
+                raise ValueError(
+                    f"train must list parameter arrays among {names} or (l, name) "
+                    f"pairs; got {unknown[0]!r}"
+                )
             items = [(l, n, a) for l, n, a in items if n in wanted or (l, n) in wanted]
         if not items:
             raise ValueError(f"train={train!r} selects no parameter array: nothing would train")

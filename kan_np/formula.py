@@ -54,8 +54,9 @@ def _symbols(var_names, n):
     if var_names is None:
         return [sympy.Symbol(f"x_{p + 1}") for p in range(n)]
     if isinstance(var_names, str) or len(var_names) != n:
-        raise ValueError(f"var_names must be a list of {n} names (one per input), got "
-                         f"{var_names!r}")  # fmt: skip
+        raise ValueError(
+            f"var_names must be a list of {n} names (one per input), got {var_names!r}"
+        )
     out = []
     for name in var_names:
         if not isinstance(name, str | sympy.Symbol) or not str(name):
@@ -88,8 +89,17 @@ def round_sum(expr, digits):
     return sympy.Add(*kept)
 
 
-POWERS = {"x^2": 2, "x^3": 3, "x^4": 4, "x^5": 5, "1/x": -1, "1/x^2": -2, "1/x^3": -3,
-          "1/x^4": -4, "1/x^5": -5}  # fmt: skip
+POWERS = {
+    "x^2": 2,
+    "x^3": 3,
+    "x^4": 4,
+    "x^5": 5,
+    "1/x": -1,
+    "1/x^2": -2,
+    "1/x^3": -3,
+    "1/x^4": -4,
+    "1/x^5": -5,
+}
 ODD = ("sin", "tan", "tanh", "arcsin", "arctan", "arctanh", "sgn")  # f(-z) = -f(z)
 EVEN = ("cos", "abs", "gaussian")  # f(-z) = f(z)
 
@@ -193,9 +203,12 @@ def compose(model, nodes, digits):
             outputs.append(sympy.Add(*terms))
         nodes = outputs
     if numeric:
-        warnings.warn(f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
-                      f"phi_{{l,i,j}}(...) in the formula: {numeric}", RuntimeWarning,
-                      stacklevel=6)  # fmt: skip
+        warnings.warn(
+            f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
+            f"phi_{{l,i,j}}(...) in the formula: {numeric}",
+            RuntimeWarning,
+            stacklevel=6,
+        )
     return [round_sum(u, digits) for u in nodes]
 
 
@@ -211,7 +224,7 @@ def check_points(model):
     if x is not None:
         return x[:: max(1, len(x) // CHECK_POINTS)]  # (N, n_0)
     layer = model.layers[0]
-    knots = layer.knots if hasattr(layer, "knots") else layer.grid  # (I, G+2k+1)
+    knots = layer.knots  # (I, G+2k+1)
     lo, hi = knots[:, layer.k], knots[:, -layer.k - 1]  # (I,) the grid's ends
     return np.random.default_rng(0).uniform(lo, hi, (200, len(lo)))  # (200, n_0)
 
@@ -273,16 +286,22 @@ def checked(build, symbols, x, reference, digits):
     if used != digits:
         shown = "all digits" if used is None else f"{used} digits"
         result = "agrees" if error <= tol else f"still differs by {error:.2g}"
-        warnings.warn(f"the formula rounded to {digits} digits differs from the model by "
-                      f"{first:.2g} (relative, max over {len(x)} points); with {shown} it "
-                      f"{result}, and that formula is returned", RuntimeWarning,
-                      stacklevel=4)  # fmt: skip
+        warnings.warn(
+            f"the formula rounded to {digits} digits differs from the model by "
+            f"{first:.2g} (relative, max over {len(x)} points); with {shown} it "
+            f"{result}, and that formula is returned",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     if undefined:
-        warnings.warn(f"the formula is undefined (NaN or inf) at {undefined} of {len(x)} "
-                      "points where the model is finite: the model's functions are guarded "
-                      "outside their domain (sqrt, log, 1/x; see functions.py), the formula "
-                      "is not; trust it only where it is defined", RuntimeWarning,
-                      stacklevel=4)  # fmt: skip
+        warnings.warn(
+            f"the formula is undefined (NaN or inf) at {undefined} of {len(x)} "
+            "points where the model is finite: the model's functions are guarded "
+            "outside their domain (sqrt, log, 1/x; see functions.py), the formula "
+            "is not; trust it only where it is defined",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     return exprs, FormulaCheck(used, error, undefined, len(x))
 
 
@@ -322,8 +341,9 @@ def in_data_units(model, digits=4):
         if "mean_label" in norm:
             exprs = [e * norm["std_label"][o] + norm["mean_label"][o] for o, e in enumerate(exprs)]
         if norm and d is not None:  # the substitution brought full-precision numbers
-            exprs = [e.xreplace({f: sympy.Float(f, d) for f in e.atoms(sympy.Float)})
-                     for e in exprs]  # fmt: skip
+            exprs = [
+                e.xreplace({f: sympy.Float(f, d) for f in e.atoms(sympy.Float)}) for e in exprs
+            ]
         return exprs
 
     x = check_points(model)  # (N, n_0), standardised when the model was trained so

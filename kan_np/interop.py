@@ -41,14 +41,21 @@ NODE_AFFINES = {"node_bias": 0.0, "node_scale": 1.0, "subnode_bias": 0.0, "subno
 
 def pykan_config(model):
     """pykan's constructor arguments for a model of the same shape: width, grid, k, base_fun."""
-    return {"width": list(model.width), "grid": model.grid, "k": model.k,
-            "base_fun": model.layers[0].base_fun}  # fmt: skip
+    return {
+        "width": list(model.width),
+        "grid": model.grid,
+        "k": model.k,
+        "base_fun": model.layers[0].base_fun,
+    }
 
 
 def symbolic_names(model):
     """[(l, i, j, function name), ...] of the snapped edges, in order."""
-    return [(l, i, j, name) for l, layer in enumerate(model.layers)
-            for (i, j), name in sorted(layer.symbolic.items())]  # fmt: skip
+    return [
+        (l, i, j, name)
+        for l, layer in enumerate(model.layers)
+        for (i, j), name in sorted(layer.symbolic.items())
+    ]
 
 
 def to_pykan(model):
@@ -98,8 +105,9 @@ def from_pykan(state, symbolic=(), base_fun="silu"):
     for l, layer in enumerate(model.layers):
         _array(state, f"act_fun.{l}.grid", layer.knots.shape, into=layer.knots)
         for name in ("coef", "scale_base", "scale_sp", "mask"):
-            _array(state, f"act_fun.{l}.{name}", getattr(layer, name).shape,
-                   into=getattr(layer, name))  # fmt: skip
+            _array(
+                state, f"act_fun.{l}.{name}", getattr(layer, name).shape, into=getattr(layer, name)
+            )
         affine = _array(state, f"symbolic_fun.{l}.affine", (layer.out_dim, layer.in_dim, 4))
         layer.affine[...] = affine.transpose(1, 0, 2)  # (I, O, 4)
         _check_node_affines(state, l, layer.out_dim)
@@ -126,8 +134,10 @@ def _check_node_affines(state, l, O):
     for name, value in NODE_AFFINES.items():
         key = f"{name}_{l}"
         if key in state and not np.allclose(_array(state, key, (O,)), value, rtol=0, atol=0):
-            raise ValueError(f"{key} is not all {value:g}: kan_np models have no node affine "
-                             "transforms, so this pykan model cannot be imported")  # fmt: skip
+            raise ValueError(
+                f"{key} is not all {value:g}: kan_np models have no node affine "
+                "transforms, so this pykan model cannot be imported"
+            )
 
 
 def _set_symbolic(model, state, symbolic):
@@ -141,5 +151,7 @@ def _set_symbolic(model, state, symbolic):
         smask = _array(state, f"symbolic_fun.{l}.mask", (layer.out_dim, layer.in_dim))
         for j, i in zip(*np.nonzero(smask), strict=True):
             if (l, int(i), int(j)) not in named:
-                raise ValueError(f"edge ({l}, {i}, {j}) is symbolic in the state dict; pass its "
-                                 "function name in symbolic=[(l, i, j, name), ...]")  # fmt: skip
+                raise ValueError(
+                    f"edge ({l}, {i}, {j}) is symbolic in the state dict; pass its "
+                    "function name in symbolic=[(l, i, j, name), ...]"
+                )

@@ -55,10 +55,7 @@ from kan_np import checks, files
 from kan_np.model_file import FORMAT, LAYER_ARRAYS, VERSION, check_arrays, check_meta, failer, read
 from kan_np.network import KAN
 
-
-def _attribute(layer, name):
-    """The layer attribute holding array `name` (the knots are `knots` in newer layers)."""
-    return "knots" if name == "grid" and hasattr(layer, "knots") else name
+ATTRIBUTE = {"grid": "knots"}  # on-disk name -> KANLayer attribute, where they differ
 
 
 # ------------------------------------------------------------------------------- save
@@ -90,8 +87,11 @@ def save(model, path, *, include_train_input=True):
 def _to_arrays(model, include_train_input):
     """(metadata dict, {name: float64 array}) for a model, without checks."""
     layers = model.layers
-    arrays = {f"layer{l}.{name}": getattr(layer, _attribute(layer, name))
-              for l, layer in enumerate(layers) for name in LAYER_ARRAYS}  # fmt: skip
+    arrays = {
+        f"layer{l}.{name}": getattr(layer, ATTRIBUTE.get(name, name))
+        for l, layer in enumerate(layers)
+        for name in LAYER_ARRAYS
+    }
     train_input = getattr(model, "train_input", None) if include_train_input else None
     if train_input is not None:
         arrays["train_input"] = train_input
@@ -104,19 +104,32 @@ def _to_arrays(model, include_train_input):
         arrays[key] = value.astype(np.float64) if value.dtype.kind == "f" else value
     from kan_np import __version__
 
-    names = {key: None if getattr(model, key, None) is None else
-             [str(name) for name in getattr(model, key)]
-             for key in ("input_names", "output_names")}  # fmt: skip
-    meta = {"format": FORMAT, "version": VERSION, "kan_np_version": __version__,
-            "width": model.width, "k": int(layers[0].k), "G": [int(la.G) for la in layers],
-            "base_fun": [layer.base_fun for layer in layers],
-            "symbolic": {f"{l},{i},{o}": name for l, layer in enumerate(layers)
-                         for (i, o), name in layer.symbolic.items()},
-            "train_input": train_input is not None, "normalization": list(normalization),
-            **names}  # fmt: skip
+    names = {
+        key: None
+        if getattr(model, key, None) is None
+        else [str(name) for name in getattr(model, key)]
+        for key in ("input_names", "output_names")
+    }
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kan_np_version": __version__,
+        "width": model.width,
+        "k": int(layers[0].k),
+        "G": [int(la.G) for la in layers],
+        "base_fun": [layer.base_fun for layer in layers],
+        "symbolic": {
+            f"{l},{i},{o}": name
+            for l, layer in enumerate(layers)
+            for (i, o), name in layer.symbolic.items()
+        },
+        "train_input": train_input is not None,
+        "normalization": list(normalization),
+        **names,
+    }
     if getattr(model, "kept_inputs", None) is not None:  # pruned with prune_inputs=True
-        meta["kept_inputs"] = {"ids": [int(j) for j in model.kept_inputs],
-                               "n_original": int(model.n_original_inputs)}  # fmt: skip
+        ids = [int(j) for j in model.kept_inputs]
+        meta["kept_inputs"] = {"ids": ids, "n_original": int(model.n_original_inputs)}
     if getattr(model, "classes", None) is not None:  # a classifier: class value per output
         meta["classes"] = [float(c) for c in model.classes]
     return meta, arrays
@@ -159,7 +172,7 @@ def _build(meta, arrays):
     model = KAN(width, grid=G[0], k=k, base_fun=meta["base_fun"][0], init="paper")
     for l, layer in enumerate(model.layers):
         for name in LAYER_ARRAYS:  # replaced, not written into: G may differ per layer
-            setattr(layer, _attribute(layer, name), arrays[f"layer{l}.{name}"])
+            setattr(layer, ATTRIBUTE.get(name, name), arrays[f"layer{l}.{name}"])
         layer.base_fun = meta["base_fun"][l]
         layer.symbolic = {}
     for key, name in meta["symbolic"].items():

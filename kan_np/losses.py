@@ -117,21 +117,27 @@ def as_target(loss, y, outputs, name="y"):
     if loss != "cross_entropy":
         y = checks.as_float_matrix(y, name, columns=outputs)
         if loss == "binary_cross_entropy" and (y.min() < 0 or y.max() > 1):
-            raise ValueError(f"{name} for binary_cross_entropy must lie in [0, 1], got values "
-                             f"from {y.min():g} to {y.max():g}")  # fmt: skip
+            raise ValueError(
+                f"{name} for binary_cross_entropy must lie in [0, 1], got values "
+                f"from {y.min():g} to {y.max():g}"
+            )
         return y
     if outputs < 2:
-        raise ValueError("loss='cross_entropy' needs a model with one output per class (>= 2 "
-                         f"outputs), got {outputs}; for a yes/no target use "
-                         "loss='binary_cross_entropy'")  # fmt: skip
+        raise ValueError(
+            "loss='cross_entropy' needs a model with one output per class (>= 2 "
+            f"outputs), got {outputs}; for a yes/no target use "
+            "loss='binary_cross_entropy'"
+        )
     arr = np.asarray(y)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     labels = checks.as_float_matrix(arr, name, columns=1)[:, 0]  # (N,)
     if np.any(labels != np.round(labels)) or labels.min() < 0 or labels.max() >= outputs:
-        raise ValueError(f"{name} for cross_entropy must hold class numbers 0..{outputs - 1} "
-                         f"(one per row), got values from {labels.min():g} to "
-                         f"{labels.max():g}")  # fmt: skip
+        raise ValueError(
+            f"{name} for cross_entropy must hold class numbers 0..{outputs - 1} "
+            f"(one per row), got values from {labels.min():g} to "
+            f"{labels.max():g}"
+        )
     return labels.astype(np.int64)  # (N,)
 
 

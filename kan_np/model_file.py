@@ -31,8 +31,20 @@ FORMAT = "kan_np"
 VERSION = 1
 LAYER_ARRAYS = ("grid", "coef", "scale_base", "scale_sp", "mask", "affine")
 NORMALIZATION_KEYS = ("mean_input", "std_input", "mean_label", "std_label")
-META_KEYS = ("format", "version", "kan_np_version", "width", "k", "G", "base_fun", "symbolic",
-             "train_input", "normalization", "input_names", "output_names")  # fmt: skip
+META_KEYS = (
+    "format",
+    "version",
+    "kan_np_version",
+    "width",
+    "k",
+    "G",
+    "base_fun",
+    "symbolic",
+    "train_input",
+    "normalization",
+    "input_names",
+    "output_names",
+)
 OPTIONAL_META_KEYS = ("kept_inputs", "classes")  # pruned inputs; a classifier's class values
 MAX_METADATA_BYTES = 2**24  # 16 MB of JSON: column names of a very wide CSV still fit
 HEADER_BYTES = 2**16  # room for an .npy member's own header
@@ -55,8 +67,14 @@ def read(path, limit):
             meta = _read_metadata(archive, members, fail)
             expected = check_meta(meta, fail)
             arrays = _read_arrays(archive, members, expected, limit, fail)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError) as err:  # fmt: skip
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ) as err:
         # zipfile reports odd flags or methods in a damaged header as NotImplemented, and
         # an encrypted member as RuntimeError
         raise ValueError(f"{path} is damaged (truncated or corrupted): {err}") from None
@@ -97,12 +115,17 @@ def _read_arrays(archive, members, expected, limit, fail):
     """Every array member, refusing unknown names and sizes the metadata does not allow."""
     unknown = sorted(set(members) - {f"{name}.npy" for name in expected} - {"metadata.npy"})
     if unknown:
-        fail(unknown[0].removesuffix(".npy"), "unknown member: kan_np files hold only "
-             "the arrays their metadata lists")  # fmt: skip
+        fail(
+            unknown[0].removesuffix(".npy"),
+            "unknown member: kan_np files hold only the arrays their metadata lists",
+        )
     declared = sum(info.file_size for info in members.values())
     if declared > limit:
-        fail("size", f"its arrays declare {declared / 1e9:.3g} GB, more than max_bytes = "
-             f"{limit / 1e9:.3g} GB; pass load(..., max_bytes=...) to allow it")  # fmt: skip
+        fail(
+            "size",
+            f"its arrays declare {declared / 1e9:.3g} GB, more than max_bytes = "
+            f"{limit / 1e9:.3g} GB; pass load(..., max_bytes=...) to allow it",
+        )
     arrays = {}
     for name, shape in expected.items():
         if f"{name}.npy" not in members:
@@ -161,8 +184,11 @@ def check_meta(meta, fail):
         fail(missing[0], "missing metadata field")
     version = meta["version"]
     if type(version) is not int or version != VERSION:  # true == 1 in Python
-        fail("version", f"model format version {version!r}, but this kan_np reads version "
-             f"{VERSION}; use the kan_np that wrote it")  # fmt: skip
+        fail(
+            "version",
+            f"model format version {version!r}, but this kan_np reads version "
+            f"{VERSION}; use the kan_np that wrote it",
+        )
     if not isinstance(meta["kan_np_version"], str):
         fail("kan_np_version", f"must be a string, got {meta['kan_np_version']!r}")
     width, k, G = _check_sizes(meta, fail)
@@ -185,8 +211,11 @@ def check_meta(meta, fail):
             fail("normalization", f"needs both mean_{kind} and std_{kind}, got {norm}")
     for key, n in (("input_names", width[0]), ("output_names", width[-1])):
         names = meta[key]
-        if names is not None and (not isinstance(names, list) or len(names) != n
-                                  or not all(isinstance(s, str) for s in names)):  # fmt: skip
+        if names is not None and (
+            not isinstance(names, list)
+            or len(names) != n
+            or not all(isinstance(s, str) for s in names)
+        ):
             fail(key, f"must be a list of {n} strings, got {names!r}")
     _check_optional(meta, width, fail)
     return _expected_shapes(width, k, G, meta)
@@ -199,15 +228,17 @@ def _check_optional(meta, width, fail):
         ids = kept.get("ids") if isinstance(kept, dict) else None
         n = kept.get("n_original") if isinstance(kept, dict) else None
         ok = isinstance(ids, list) and type(n) is int and len(ids) == width[0] <= n
-        if not (ok and len(set(ids)) == len(ids) and all(type(j) is int and 0 <= j < n
-                                                         for j in ids)):  # fmt: skip
-            fail("kept_inputs", f"must hold {width[0]} distinct input ids below n_original, "
-                 f"got {kept!r}")  # fmt: skip
+        ok = ok and len(set(ids)) == len(ids) and all(type(j) is int and 0 <= j < n for j in ids)
+        if not ok:
+            fail(
+                "kept_inputs",
+                f"must hold {width[0]} distinct input ids below n_original, got {kept!r}",
+            )
     classes = meta.get("classes")
-    if classes is not None and not (
-        isinstance(classes, list) and len(classes) == width[-1]
-        and all(type(c) in (int, float) and math.isfinite(c) for c in classes)
-    ):  # fmt: skip
+    numbers = isinstance(classes, list) and all(
+        type(c) in (int, float) and math.isfinite(c) for c in classes
+    )
+    if classes is not None and not (numbers and len(classes) == width[-1]):
         fail("classes", f"must be a list of {width[-1]} numbers (one per output), got {classes!r}")
 
 
@@ -235,9 +266,16 @@ def _expected_shapes(width, k, G, meta):
     shapes = {}
     for l, g in enumerate(G):
         I, O = width[l], width[l + 1]
-        shapes.update({f"layer{l}.grid": (I, g + 2 * k + 1), f"layer{l}.coef": (I, O, g + k),
-                       f"layer{l}.scale_base": (I, O), f"layer{l}.scale_sp": (I, O),
-                       f"layer{l}.mask": (I, O), f"layer{l}.affine": (I, O, 4)})  # fmt: skip
+        shapes.update(
+            {
+                f"layer{l}.grid": (I, g + 2 * k + 1),
+                f"layer{l}.coef": (I, O, g + k),
+                f"layer{l}.scale_base": (I, O),
+                f"layer{l}.scale_sp": (I, O),
+                f"layer{l}.mask": (I, O),
+                f"layer{l}.affine": (I, O, 4),
+            }
+        )
     if meta["train_input"]:
         shapes["train_input"] = (None, width[0])
     for key in meta["normalization"]:
@@ -282,6 +320,9 @@ def _check_symbolic(symbolic, width, fail):
         try:
             get_function(name)
         except (TypeError, ValueError) as err:
-            fail("symbolic", f"edge {key!r} uses {name!r}, which the function library does "
-                 "not know; add it with kan_np.functions.add_function before loading "
-                 f"({err})")  # fmt: skip
+            fail(
+                "symbolic",
+                f"edge {key!r} uses {name!r}, which the function library does "
+                "not know; add it with kan_np.functions.add_function before loading "
+                f"({err})",
+            )

@@ -308,7 +308,13 @@ class KAN(FlatParameters):
         return pruning.prune(self, threshold=threshold, x=x, method=method, **options)
 
     def plot(self, x=None, beta=3, in_vars=None, out_vars=None, title=None, **options):
-        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`."""
+        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`.
+
+        in_vars / out_vars default to the model's input_names / output_names, if any (the
+        columns of a DataFrame it was fitted on, or of a CSV file).
+        """
+        in_vars = getattr(self, "input_names", None) if in_vars is None else in_vars
+        out_vars = getattr(self, "output_names", None) if out_vars is None else out_vars
         return plotting.plot(
             self, x=x, beta=beta, in_vars=in_vars, out_vars=out_vars, title=title, **options
         )

@@ -57,8 +57,7 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
         x: (N, n_0) data giving each edge's input range and A = |phi|_1; default: the
             training inputs of the last fit.
         beta: opacity = tanh(beta * A) (paper: 3).
-        in_vars, out_vars: labels of the inputs / outputs (strings, e.g. "$x_1$");
-            default: the model's input_names / output_names (a DataFrame's columns), if any.
+        in_vars, out_vars: labels of the inputs / outputs (strings, e.g. "$x_1$").
         title: the figure title.
     Returns:
         matplotlib.figure.Figure (call fig.savefig(...) to write it).
@@ -68,8 +67,6 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
 
     x = model.data_or_train_input(x)
     width = model.width
-    in_vars = getattr(model, "input_names", None) if in_vars is None else in_vars
-    out_vars = getattr(model, "output_names", None) if out_vars is None else out_vars
     for name, labels, n in (("in_vars", in_vars, width[0]), ("out_vars", out_vars, width[-1])):
         if labels is not None and len(labels) != n:
             raise ValueError(f"{name} needs {n} labels, got {len(labels)}")
@@ -85,16 +82,30 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(-0.25, L + 0.25)
 
-    parts = {key: [] for key in ("wires", "wire_colors", "boxes", "box_colors", "curves",
-                                 "curve_colors", "texts")}  # fmt: skip
+    parts = {
+        key: []
+        for key in (
+            "wires",
+            "wire_colors",
+            "boxes",
+            "box_colors",
+            "curves",
+            "curve_colors",
+            "texts",
+        )
+    }
     square = 0.3 * (ax_h * fig_h / (L + 0.5)) / (0.96 * fig_w)  # width of a square box
     for l, (layer, x_l) in enumerate(zip(model.layers, model.layer_inputs(x), strict=True)):
         _draw_layer(parts, layer, x_l, l, node_x, beta, square)
     # labelled so that tests and chapters can find them: fig.axes[0].collections
-    for name, colors, width_pt in (("wires", "wire_colors", 0.8), ("boxes", "box_colors", 0.6),
-                                   ("curves", "curve_colors", 1.2)):  # fmt: skip
-        ax.add_collection(LineCollection(parts[name], colors=parts[colors], linewidths=width_pt,
-                                         label=name))  # fmt: skip
+    for name, colors, width_pt in (
+        ("wires", "wire_colors", 0.8),
+        ("boxes", "box_colors", 0.6),
+        ("curves", "curve_colors", 1.2),
+    ):
+        ax.add_collection(
+            LineCollection(parts[name], colors=parts[colors], linewidths=width_pt, label=name)
+        )
     for tx, ty, label, color in parts["texts"]:
         ax.text(tx, ty, label, color=color, fontsize=7, ha="center", va="top")
 
@@ -125,11 +136,14 @@ def _draw_layer(parts, layer, x_l, l, node_x, beta, square):
             rgb = SYMBOLIC_COLOR if symbolic else NUMERIC_COLOR
             color = (*rgb, float(alpha[i, o]))
             cx = (i * O + o + 0.5) / (I * O)  # box centre
-            parts["wires"] += [[(node_x[l][i], l), (cx, y0)],
-                               [(cx, y0 + h), (node_x[l + 1][o], l + 1)]]  # fmt: skip
+            parts["wires"] += [
+                [(node_x[l][i], l), (cx, y0)],
+                [(cx, y0 + h), (node_x[l + 1][o], l + 1)],
+            ]
             x0 = cx - w / 2
-            parts["boxes"].append([(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h),
-                                   (x0, y0)])  # fmt: skip
+            parts["boxes"].append(
+                [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h), (x0, y0)]
+            )
             px = x0 + 0.1 * w + 0.8 * w * np.linspace(0.0, 1.0, CURVE_POINTS)  # (P,)
             py = y0 + 0.1 * h + 0.8 * h * shape[:, i, o]  # (P,)
             parts["curves"].append(np.column_stack([px, py]))  # (P, 2)
