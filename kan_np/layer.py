@@ -29,6 +29,7 @@ scale_sp (I, O), mask (I, O), affine (I, O, 4); the knots are (I, G+2k+1). These
 the layer's own storage: optimisers and grid updates change them in place.
 """
 
+import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -172,8 +173,18 @@ class KANLayer:
         rng: a numpy.random.Generator.
     """
 
-    def __init__(self, in_dim, out_dim, grid=5, k=3, grid_range=(-1.0, 1.0), base_fun="silu",
-                 init="pykan", noise_scale=0.3, rng=None):  # fmt: skip
+    def __init__(
+        self,
+        in_dim,
+        out_dim,
+        grid=5,
+        k=3,
+        grid_range=(-1.0, 1.0),
+        base_fun="silu",
+        init="pykan",
+        noise_scale=0.3,
+        rng=None,
+    ):
         rng = np.random.default_rng(0) if rng is None else rng
         I, O, G = in_dim, out_dim, grid
         self.k = k
@@ -226,8 +237,9 @@ class KANLayer:
     # ------------------------------------------------------------------ forward / backward
     def layer_params(self):
         """This layer's arrays as the LayerParams of `layer_forward` (own storage)."""
-        return LayerParams(self.knots, self.coef, self.scale_base, self.scale_sp, self.mask,
-                           self.k, self.base_fun)  # fmt: skip
+        return LayerParams(
+            self.knots, self.coef, self.scale_base, self.scale_sp, self.mask, self.k, self.base_fun
+        )
 
     def forward(self, x, need_dx=True, want_acts=False):
         r"""y = numeric edges (`layer_forward`) + symbolic edges (`symbolic_edges.forward`).
@@ -328,10 +340,5 @@ class KANLayer:
         return new
 
     def copy(self):
-        """An independent deep copy."""
-        new = object.__new__(KANLayer)
-        new.__dict__ = {
-            key: (value.copy() if isinstance(value, np.ndarray | dict) else value)
-            for key, value in self.__dict__.items()
-        }
-        return new
+        """An independent deep copy (every array, dict and attribute)."""
+        return copy.deepcopy(self)

@@ -197,8 +197,9 @@ def _pykan_layer(coef, x, a, lamb_l1, lamb_entropy, lamb_coef, lamb_coefdiff):
     return value + lamb_coef * coef_l1(coef) + lamb_coefdiff * coef_diff_l1(coef), V
 
 
-def pykan_penalty(coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0,
-                  lamb_coefdiff=0.0):  # fmt: skip
+def pykan_penalty(
+    coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0, lamb_coefdiff=0.0
+):
     """pykan's regulariser (module docstring), a float.
 
     Args:
@@ -207,12 +208,14 @@ def pykan_penalty(coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=
         acts: list of L arrays (N, I_l, O_l), the numeric part of phi (no symbolic edges).
     """
     weights = (lamb_l1, lamb_entropy, lamb_coef, lamb_coefdiff)
-    return float(sum(_pykan_layer(c, x, a, *weights)[0]
-                     for c, x, a in zip(coefs, inputs, acts, strict=True)))  # fmt: skip
+    return float(
+        sum(_pykan_layer(c, x, a, *weights)[0] for c, x, a in zip(coefs, inputs, acts, strict=True))
+    )
 
 
-def pykan_penalty_backward(dpenalty, coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0,
-                           lamb_coef=0.0, lamb_coefdiff=0.0):  # fmt: skip
+def pykan_penalty_backward(
+    dpenalty, coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0, lamb_coefdiff=0.0
+):
     """Gradients of `pykan_penalty` from dpenalty: lists dacts, dinputs, dcoefs (per layer)."""
     dacts, dinputs, dcoefs = [], [], []
     for coef, x, a in zip(coefs, inputs, acts, strict=True):
@@ -240,8 +243,10 @@ def check_options(reg_metric, options):
         raise ValueError(
             f"unknown option(s) {unknown} for reg_metric={reg_metric!r}; valid: {sorted(valid)}"
         )
-    return {name: checks.as_nonneg_float(options.get(name, default), name)
-            for name, default in valid.items()}  # fmt: skip
+    return {
+        name: checks.as_nonneg_float(options.get(name, default), name)
+        for name, default in valid.items()
+    }
 
 
 class PenaltyGrad(NamedTuple):
@@ -277,8 +282,9 @@ def penalty_and_grad(layers, inputs, acts, reg_metric="paper", acts_symbolic=Non
     none = [None] * L
     if reg_metric == "paper":
         value = paper_penalty(acts, **opts)
-        return PenaltyGrad(value, paper_penalty_backward(1.0, acts, **opts), none, none,
-                           [{} for _ in layers])  # fmt: skip
+        return PenaltyGrad(
+            value, paper_penalty_backward(1.0, acts, **opts), none, none, [{} for _ in layers]
+        )
     numeric = [a if s is None else a - s for a, s in zip(acts, acts_symbolic, strict=True)]
     coefs = [layer.coef for layer in layers]
     value = pykan_penalty(coefs, inputs, numeric, **opts)
