@@ -26,8 +26,7 @@ def trained_kan():
     rng = np.random.default_rng(0)
     x_in = rng.uniform(-1, 1, (200, 2))  # (200, 2)
     t, one = rng.uniform(-1, 1, 15), np.ones(15)  # 15 points per side
-    x_bd = np.concatenate([np.stack(s, axis=1) for s in
-                           ((-one, t), (one, t), (t, -one), (t, one))])  # fmt: skip
+    x_bd = np.concatenate([np.stack(s, axis=1) for s in ((-one, t), (one, t), (t, -one), (t, one))])
     kan = kn.KAN([2, 10, 1], grid=5, k=3, seed=0)
     f = -2 * np.pi**2 * exact(x_in)  # (200, 1)
     derivatives.fit_poisson(kan, x_in, f, x_bd, exact(x_bd), alpha=0.01, iterations=80)
@@ -50,8 +49,9 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
     fig.colorbar(image, ax=axes[0])
     axes[0].set_title("KAN solution $u_\\theta(x, y)$")
     bound = np.abs(error).max()
-    image = axes[1].imshow(error, origin="lower", extent=(-1, 1, -1, 1), cmap="RdBu_r",
-                           vmin=-bound, vmax=bound)  # fmt: skip
+    image = axes[1].imshow(
+        error, origin="lower", extent=(-1, 1, -1, 1), cmap="RdBu_r", vmin=-bound, vmax=bound
+    )
     fig.colorbar(image, ax=axes[1])
     axes[1].set_title("error $u_\\theta - u$")
     for ax in axes[:2]:

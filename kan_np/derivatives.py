@@ -320,8 +320,9 @@ def poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha=0.01):
     u_b, u_b_x, u_b_xx, caches_b = forward(model, x_bd)
     diff = u_b - g  # (N_b, 1)
     boundary = float(np.mean(diff**2))
-    grads_b = backward(model, 2.0 * diff / diff.size, np.zeros_like(u_b_x),
-                       np.zeros_like(u_b_xx), caches_b)  # fmt: skip
+    grads_b = backward(
+        model, 2.0 * diff / diff.size, np.zeros_like(u_b_x), np.zeros_like(u_b_xx), caches_b
+    )
     for layer_grads, layer_grads_b in zip(grads, grads_b, strict=True):
         for name in layer_grads:
             layer_grads[name] = layer_grads[name] + layer_grads_b[name]
