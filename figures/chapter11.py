@@ -22,7 +22,7 @@ def exact(p):
 
 
 def trained_kan():
-    """The chapter's KAN, trained on the chapter's points (seeded)."""
+    """A KAN with the chapter's settings, trained on its own seeded points."""
     rng = np.random.default_rng(0)
     x_in = rng.uniform(-1, 1, (200, 2))  # (200, 2)
     t, one = rng.uniform(-1, 1, 15), np.ones(15)  # 15 points per side
