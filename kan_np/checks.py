@@ -223,3 +223,29 @@ def refine_warnings(old_G, new_G, k, samples):
             RuntimeWarning,
             stacklevel=3,
         )
+
+
+# Checks for classification and pruned inputs (losses, estimators, pruning)
+def kept_columns(x, name, kept, n_original):
+    """x restricted to the inputs a pruned model kept (`kept`, indices into the original
+    n_original columns): x may have the original columns or only the kept ones."""
+    arr = as_float_matrix(x, name)
+    if arr.shape[1] == n_original:
+        return arr[:, kept]  # (N, n_0)
+    if arr.shape[1] == len(kept):
+        return arr
+    shown = ", ".join(str(int(j)) for j in kept)
+    raise ValueError(
+        f"{name} has {arr.shape[1]} columns, but this pruned model takes either "
+        f"the {n_original} original inputs or the {len(kept)} it kept "
+        f"(original columns {shown})"
+    )
+
+
+def column_names(x):
+    """The column names of a DataFrame-like x (a `columns` attribute) as a list of str,
+    or None when x has none or they are not all strings (e.g. pandas' default 0, 1, ...)."""
+    columns = getattr(x, "columns", None)
+    if columns is None or not all(isinstance(c, str) for c in columns):
+        return None
+    return [str(c) for c in columns]

@@ -2,6 +2,8 @@
 
     kan-np demo [--out kan_demo] [--fast]          the paper's walk-through, figures in --out
     kan-np fit data.csv [--target y] [--width 2,5,1] [--prune] [--symbolic] [--out model.npz]
+    kan-np fit data.csv --task classify            the target column holds class numbers
+    kan-np predict model.npz data.csv [-o out.csv] predictions of a saved model
     kan-np plot model.npz [-o model.png]           the network drawing of a saved model
     kan-np formula model.npz [--digits 4]          the symbolic formula of a snapped model
 
@@ -31,6 +33,7 @@ import warnings
 
 import numpy as np
 
+from kan_np import cli_predict
 from kan_np.table import InputError, make_dataset, read_csv, standardize  # noqa: F401
 
 EPILOG = (
@@ -89,17 +92,23 @@ def fit(args):
     names, data = read_csv(args.csv)
     target, lib = _check_fit_args(args, names)
     ds, inputs = make_dataset(names, data, target, args.test_fraction, args.seed)
+    classes = cli_predict.class_labels(ds, target) if args.task == "classify" else None
     raw = dict(ds)  # unnormalised arrays, for RMSE in the data's units
-    width = args.width or [len(inputs), 5, 1]
-    if width[0] != len(inputs) or width[-1] != 1:
+    outputs = len(classes) if classes else 1
+    width = args.width or [len(inputs), 5, outputs]
+    if width[0] != len(inputs) or width[-1] != outputs:
         raise InputError(
             f"--width must start with {len(inputs)} (the input columns: "
-            f"{', '.join(inputs)}) and end with 1 (the target), got {width}"
+            f"{', '.join(inputs)}) and end with {outputs} "
+            f"({'one per class' if classes else 'the target'}), got {width}"
         )
     model = kn.KAN(width, grid=args.grid, k=args.k, seed=args.seed)
-    if args.normalize:
-        model.normalization = standardize(ds, [*inputs, target])
+    if args.normalize:  # class numbers are labels, not values: never standardised
+        kinds = ("input",) if classes else ("input", "label")
+        model.normalization = standardize(ds, [*inputs, target], kinds)
     model.input_names, model.output_names = inputs, [target]
+    if classes:
+        model.classes, model.output_names = classes, [f"{target}={c:g}" for c in classes]
     n_train, n_test = len(raw["train_input"]), len(raw["test_input"])
     test_rows = f"{n_test} test" if args.test_fraction > 0 else "test = train"
     print(
@@ -129,19 +138,24 @@ def _stages(args, model, ds, raw, lib, kept):
     def train(label, lamb, **extra):
         """Fit with this stage's penalty, print its steps, RMSEs and seconds."""
         kept.running, start = label, time.perf_counter()
+        classify = getattr(model, "classes", None) is not None  # set by --task classify
         options = dict(
             opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
         )
+        options["loss"] = "cross_entropy" if classify else "mse"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             history = model.fit(ds, lamb=lamb, **options, **extra)
         for warning in caught:  # shown as kan-np's own lines (see `main`)
             warnings.warn(str(warning.message), warning.category, stacklevel=1)
         done = len(history["loss"])  # recorded steps, fewer than asked if fit stopped early
+        score, name, form = (
+            (cli_predict.accuracy, "accuracy", ".4f") if classify else (_rmse, "RMSE", ".3e")
+        )
         print(
             f"{label:<9} {args.opt}, {done} steps: "
-            f"train RMSE {_rmse(model, raw['train_input'], raw['train_label']):.3e}, "
-            f"test RMSE {_rmse(model, raw['test_input'], raw['test_label']):.3e} "
+            f"train {name} {score(model, raw['train_input'], raw['train_label']):{form}}, "
+            f"test {name} {score(model, raw['test_input'], raw['test_label']):{form}} "
             f"({time.perf_counter() - start:.1f} s)"
         )
         if done or label != "fit" or args.steps == 0:  # an untrained first model is no result
@@ -336,6 +350,8 @@ def build_parser():
     p.add_argument("--normalize", action="store_true", help="standardise with train mean, std")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default="model.npz", help="model file (default: model.npz)")
+
+    cli_predict.add_commands(sub, p, _command)  # fit --task, and the predict command
 
     p = _command(sub, "plot", plot, "draw a saved model to an image",
                  "Draw a saved model: each edge's activation over the stored training inputs, "

@@ -1,6 +1,6 @@
 """Datasets: sample a function on a box, check a dataset, and the paper's toy functions.
 
-A dataset is a plain dict of float64 arrays (PAPER.md §3):
+A dataset is a plain dict of float64 arrays (the paper's §3 experiments use this form):
 
     train_input (N_train, I)   train_label (N_train, O)
     test_input  (N_test, I)    test_label  (N_test, O)

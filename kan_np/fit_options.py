@@ -6,13 +6,15 @@ and what came; an unknown keyword gets a "did you mean" hint.
 
 import difflib
 
-from kan_np import checks, regularization
+import numpy as np
+
+from kan_np import checks, losses, regularization
 from kan_np.datasets import validate_dataset
 
 ADAM_LR = 1e-2  # default Adam step size
 FIT_OPTIONS = tuple(
     "opt steps lr batch lamb reg_metric update_grid grid_update_num stop_grid_update_step "
-    "grid_eps seed progress callback blas_threads lbfgs_history".split()
+    "grid_eps seed progress callback blas_threads loss train lbfgs_history".split()
 )
 
 
@@ -63,10 +65,31 @@ def check_opt_lr(opt, lr):
     return opt, None
 
 
-def check_data(model, dataset):
-    """The dataset's four arrays, checked against the model's input and output widths."""
+def check_data(model, dataset, loss="mse"):
+    """The dataset's four arrays, checked against the model's input and output widths;
+    the labels as `losses.as_target` returns them (class labels: (N,) integers)."""
+    if loss == "cross_entropy":  # (N,) class labels -> (N, 1), the column validate expects
+        if isinstance(dataset, tuple | list) and len(dataset) == 2:
+            dataset = (dataset[0], _column(dataset[1]))
+        elif isinstance(dataset, dict):
+            dataset = {k: _column(v) if k.endswith("_label") else v for k, v in dataset.items()}
     data = validate_dataset(dataset)
     for part in ("train", "test"):
-        model.check_input(data[f"{part}_input"], f"{part}_input")
-        checks.as_float_matrix(data[f"{part}_label"], f"{part}_label", model.width[-1])
+        data[f"{part}_input"] = model.check_input(data[f"{part}_input"], f"{part}_input")
+        label = f"{part}_label"
+        data[label] = losses.as_target(loss, data[label], model.width[-1], label)
+    if data["test_input"] is data["train_input"]:
+        data["test_label"] = data["train_label"]
     return data
+
+
+def input_names(dataset):
+    """The column names of the training inputs when they are a DataFrame, else None."""
+    if isinstance(dataset, tuple | list) and len(dataset) == 2:
+        return checks.column_names(dataset[0])
+    return checks.column_names(dataset.get("train_input")) if isinstance(dataset, dict) else None
+
+
+def _column(y):
+    """A 1-D array of labels as one column (N, 1); anything else unchanged."""
+    return np.reshape(y, (-1, 1)) if np.ndim(y) == 1 else y

@@ -10,37 +10,31 @@ import numpy as np
 
 
 class FlatParameters:
-    """get_flat / set_flat / flatten_grads / snapshot / restore over `self.parameters()`.
-
-    The first three take an optional `params`, a sublist of `parameters()` (for example
-    `trainable_parameters()`), to work on those arrays only.
-    """
+    """get_flat / set_flat / flatten_grads / snapshot / restore over `self.parameters()`."""
 
     def trainable_parameters(self):
-        """The arrays an optimiser changes; here all of `parameters()`."""
+        """The arrays an optimiser changes by default; here all of `parameters()`."""
         return self.parameters()
 
-    def get_flat(self, params=None):
-        """All parameters (or those in params) as one new vector (P,)."""
-        params = self.parameters() if params is None else params
-        return np.concatenate([arr.ravel() for _, _, arr in params])
+    def get_flat(self):
+        """All trainable parameters as one new vector (P,)."""
+        return np.concatenate([arr.ravel() for _, _, arr in self.parameters()])
 
-    def set_flat(self, theta, params=None):
-        """Write a vector (P,) into the parameters (or those in params), in place."""
-        params = self.parameters() if params is None else params
+    def set_flat(self, theta):
+        """Write a vector (P,) into the parameters, in place."""
         theta = np.asarray(theta, dtype=float)
-        P = sum(arr.size for _, _, arr in params)
-        if theta.shape != (P,):
-            raise ValueError(f"theta must have shape ({P},), got {theta.shape} entries")
+        if theta.shape != (self.num_parameters(),):
+            raise ValueError(
+                f"theta must have shape ({self.num_parameters()},), got {theta.shape} entries"
+            )
         start = 0
-        for _, _, arr in params:
+        for _, _, arr in self.parameters():
             arr[...] = theta[start : start + arr.size].reshape(arr.shape)
             start += arr.size
 
-    def flatten_grads(self, grads, params=None):
-        """grads[l][name] -> one vector (P,) in the order of `parameters()` (or params)."""
-        params = self.parameters() if params is None else params
-        return np.concatenate([grads[l][name].ravel() for l, name, _ in params])
+    def flatten_grads(self, grads):
+        """grads[l][name] -> one vector (P,) in the order of `parameters()`."""
+        return np.concatenate([grads[l][name].ravel() for l, name, _ in self.parameters()])
 
     def snapshot(self):
         """Everything `restore` needs to bring the model back (here: a copy of theta)."""
@@ -53,3 +47,57 @@ class FlatParameters:
     def num_parameters(self):
         """The number of trainable numbers P."""
         return sum(arr.size for _, _, arr in self.parameters())
+
+
+class TrainedArrays:
+    """The parameter arrays an optimiser changes (`fit(train=...)`), as one flat vector.
+
+    train: None (the model's `trainable_parameters()`: for a KAN, all arrays but the affine
+    ones of layers without a symbolic edge, whose gradient is zero), or names such as
+    "coef" (that array in every layer), or (l, name) pairs. The other arrays are never
+    written, so they stay equal bit for bit.
+    """
+
+    def __init__(self, model, train=None):
+        items = model.trainable_parameters()  # [(l, name, array), ...]
+        if train is not None:
+            items = model.parameters()
+            wanted = [train] if isinstance(train, str) else [_as_key(t) for t in train]
+            known = {name for _, name, _ in items} | {(l, name) for l, name, _ in items}
+            unknown = [t for t in wanted if t not in known]
+            if unknown:
+                names = sorted({name for _, name, _ in items})
+                raise ValueError(
+                    f"train must list parameter arrays among {names} or (l, name) "
+                    f"pairs; got {unknown[0]!r}"
+                )
+            items = [(l, n, a) for l, n, a in items if n in wanted or (l, n) in wanted]
+        if not items:
+            raise ValueError(f"train={train!r} selects no parameter array: nothing would train")
+        self.items, self.arrays = items, [arr for _, _, arr in items]
+        layers = {l for l, _, _ in model.parameters()}
+        self.all_coef = all((l, "coef") in {(m, n) for m, n, _ in items} for l in layers)
+
+    def get_flat(self):
+        """The trained parameters as one new vector (P,)."""
+        return np.concatenate([arr.ravel() for arr in self.arrays])
+
+    def set_flat(self, theta):
+        """Write a vector (P,) into the trained arrays, in place."""
+        start = 0
+        for arr in self.arrays:
+            arr[...] = theta[start : start + arr.size].reshape(arr.shape)
+            start += arr.size
+
+    def grads(self, grads):
+        """The gradients of the trained arrays, in their order: a list of arrays."""
+        return [grads[l][name] for l, name, _ in self.items]
+
+    def flatten_grads(self, grads):
+        """The gradients of the trained arrays as one vector (P,)."""
+        return np.concatenate([g.ravel() for g in self.grads(grads)])
+
+
+def _as_key(item):
+    """A `train` entry: a name, or an (l, name) pair as a tuple."""
+    return item if isinstance(item, str) else tuple(item)

@@ -163,7 +163,8 @@ def symbolic_formula(model, var_names=None, digits=4):
 
     Args:
         model: a KAN, ideally with every live edge snapped (`auto_symbolic`, `fix_symbolic`).
-        var_names: names of the n_0 inputs (default x_1, ..., x_n, counting from 1).
+        var_names: names of the n_0 inputs (default: the model's input_names, e.g. a
+            DataFrame's columns, else x_1, ..., x_n, counting from 1).
         digits: significant digits of the printed numbers (module docstring), None: exact.
     Returns:
         a list of n_L sympy expressions, one per output. Numeric edges still in the model
@@ -171,6 +172,7 @@ def symbolic_formula(model, var_names=None, digits=4):
         A formula of a fully snapped model is checked against the model (`checked`): if
         rounding to `digits` changed it, more digits are kept and a warning says so.
     """
+    var_names = getattr(model, "input_names", None) if var_names is None else var_names
     nodes = _symbols(var_names, model.width[0])
     digits = checks.as_optional_int(digits, "digits", 1)
     x = check_points(model)  # (N, n_0)

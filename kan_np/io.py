@@ -19,7 +19,9 @@ with I inputs, O outputs and G_l grid intervals), every array float64:
      "width": [2, 5, 1], "k": 3, "G": [5, 5], "base_fun": ["silu", "silu"],
      "symbolic": {"0,1,0": "sin"},          # "l,i,o": function name (functions.py)
      "train_input": true, "normalization": ["mean_input", "std_input"],
-     "input_names": ["x1", "x2"], "output_names": ["y"]}   # or null
+     "input_names": ["x1", "x2"], "output_names": ["y"],   # or null
+     "kept_inputs": {"ids": [0, 3], "n_original": 5},      # optional (prune_inputs=True)
+     "classes": [0.0, 1.0, 2.0]}                           # optional (fit --task classify)
 
 Why train_input is stored: pruning, plotting and symbolic snapping need activations, and
 use the training inputs of the last `fit` when no data is passed. Keeping them in the file
@@ -125,6 +127,11 @@ def _to_arrays(model, include_train_input):
         "normalization": list(normalization),
         **names,
     }
+    if getattr(model, "kept_inputs", None) is not None:  # pruned with prune_inputs=True
+        ids = [int(j) for j in model.kept_inputs]
+        meta["kept_inputs"] = {"ids": ids, "n_original": int(model.n_original_inputs)}
+    if getattr(model, "classes", None) is not None:  # a classifier: class value per output
+        meta["classes"] = [float(c) for c in model.classes]
     return meta, arrays
 
 
@@ -178,6 +185,11 @@ def _build(meta, arrays):
     for attribute in ("input_names", "output_names"):
         if meta[attribute] is not None:
             setattr(model, attribute, list(meta[attribute]))
+    if meta.get("kept_inputs") is not None:  # optional: files without it keep loading
+        model.kept_inputs = np.array(meta["kept_inputs"]["ids"], dtype=np.int64)
+        model.n_original_inputs = meta["kept_inputs"]["n_original"]
+    if meta.get("classes") is not None:
+        model.classes = [float(c) for c in meta["classes"]]
     return model
 
 

@@ -28,7 +28,7 @@ import copy
 import numpy as np
 from scipy.special import expit
 
-from kan_np import checks
+from kan_np import checks, losses
 from kan_np.flat import FlatParameters
 from kan_np.network import Loss
 
@@ -143,8 +143,10 @@ class MLP(FlatParameters):
 
     __call__ = forward
 
-    def loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", check=True, **reg_options):
-        r"""Mean squared error and its gradient w.r.t. every weight and bias.
+    def loss_and_grad(
+        self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options
+    ):
+        r"""Mean squared error (or another loss) and its gradient w.r.t. every weight and bias.
 
         .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{MLP}(x)_{n,o} - y_{n,o})^2
 
@@ -153,13 +155,14 @@ class MLP(FlatParameters):
             lamb, reg_metric, reg_options: the KAN protocol's; an MLP has no per-edge
                 functions to sparsify, so lamb > 0 is refused.
             check: validate x and y (False: the caller did).
+            loss: "mse", "cross_entropy" or "binary_cross_entropy" (`losses.py`), as for a KAN.
         Returns:
             loss (float) and grads: a list over layers of {"weight": (I, O), "bias": (O,)}.
         """
-        terms = self.loss_terms(x, y, lamb, reg_metric, check, **reg_options)
+        terms = self.loss_terms(x, y, lamb, reg_metric, check, loss, **reg_options)
         return terms.total, terms.grads
 
-    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, **reg_options):
+    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options):
         """`loss_and_grad` as a `network.Loss` (penalty 0, the protocol `training.fit` uses)."""
         if lamb > 0:
             raise ValueError(
@@ -168,22 +171,20 @@ class MLP(FlatParameters):
             )
         if check:
             x = self.check_input(x)
-            y = checks.as_float_matrix(y, "y", columns=self.width[-1])
+            y = losses.as_target(loss, y, self.width[-1])
             if y.shape[0] != x.shape[0]:
                 raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
         caches = []
         for layer in self.layers:
             x, cache = layer.forward(x)
             caches.append(cache)
-        diff = x - y  # (N, n_L)
-        loss = float(np.mean(diff**2))
-        dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
+        value, dy = losses.value_and_grad(loss, x, y)  # float, (N, n_L)  dy = dl/dpred
         grads = [None] * len(self.layers)
         for l in reversed(range(len(self.layers))):
             dy, grads[l] = self.layers[l].backward(dy, caches[l])
         if check:
-            checks.finite_output(np.array([loss]), "the loss")
-        return Loss(loss, loss, 0.0, grads)
+            checks.finite_output(np.array([value]), "the loss")
+        return Loss(value, value, 0.0, grads)
 
     def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
         """`loss_and_grad(..., check=False)`, the name the benchmarks call."""

@@ -17,6 +17,7 @@ and 5 on a model before writing it, so it never writes what `load` would refuse.
 """
 
 import json
+import math
 import zipfile
 import zlib
 
@@ -44,6 +45,7 @@ META_KEYS = (
     "input_names",
     "output_names",
 )
+OPTIONAL_META_KEYS = ("kept_inputs", "classes")  # pruned inputs; a classifier's class values
 MAX_METADATA_BYTES = 2**24  # 16 MB of JSON: column names of a very wide CSV still fit
 HEADER_BYTES = 2**16  # room for an .npy member's own header
 
@@ -174,7 +176,7 @@ def _check_header(name, found, dtype, shape, fail):
 # ----------------------------------------------------------------------------- checks
 def check_meta(meta, fail):
     """Every metadata field's type and range; returns {array name: shape} it declares."""
-    unknown = sorted(set(meta) - set(META_KEYS))
+    unknown = sorted(set(meta) - set(META_KEYS) - set(OPTIONAL_META_KEYS))
     if unknown:
         fail(unknown[0], "unknown metadata field")
     missing = [key for key in META_KEYS if key not in meta]
@@ -215,7 +217,29 @@ def check_meta(meta, fail):
             or not all(isinstance(s, str) for s in names)
         ):
             fail(key, f"must be a list of {n} strings, got {names!r}")
+    _check_optional(meta, width, fail)
     return _expected_shapes(width, k, G, meta)
+
+
+def _check_optional(meta, width, fail):
+    """kept_inputs: n_0 distinct ids below n_original; classes: one number per output."""
+    kept = meta.get("kept_inputs")
+    if kept is not None:
+        ids = kept.get("ids") if isinstance(kept, dict) else None
+        n = kept.get("n_original") if isinstance(kept, dict) else None
+        ok = isinstance(ids, list) and type(n) is int and len(ids) == width[0] <= n
+        ok = ok and len(set(ids)) == len(ids) and all(type(j) is int and 0 <= j < n for j in ids)
+        if not ok:
+            fail(
+                "kept_inputs",
+                f"must hold {width[0]} distinct input ids below n_original, got {kept!r}",
+            )
+    classes = meta.get("classes")
+    numbers = isinstance(classes, list) and all(
+        type(c) in (int, float) and math.isfinite(c) for c in classes
+    )
+    if classes is not None and not (numbers and len(classes) == width[-1]):
+        fail("classes", f"must be a list of {width[-1]} numbers (one per output), got {classes!r}")
 
 
 def _check_sizes(meta, fail):

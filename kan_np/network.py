@@ -11,7 +11,7 @@ n (2n+1) edges, its nodes sum them, and layer 1 holds the outer functions Phi_q.
 
 Backpropagation runs the layers' `backward` in reverse order; the mean squared error
 l = (1 / (N O)) \sum_{n,o} (KAN(x)_{n,o} - y_{n,o})^2 starts it with
-dl/dKAN(x) = 2 (KAN(x) - y) / (N O).
+dl/dKAN(x) = 2 (KAN(x) - y) / (N O) (the other losses of `losses.py` give their own).
 """
 
 import copy
@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from kan_np import bspline_fast, checks, plotting, pruning, regularization, symbolic
+from kan_np import bspline_fast, checks, losses, plotting, pruning, regularization, symbolic
 from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
 
@@ -27,8 +27,8 @@ from kan_np.layer import PARAM_NAMES, KANLayer
 class Loss(NamedTuple):
     """One evaluation of the training objective and its gradient."""
 
-    total: float  # mse + lamb * penalty
-    mse: float  # the data term
+    total: float  # data + lamb * penalty
+    data: float  # the data term: the mean squared error, or the classification loss
     penalty: float  # the penalty without lamb (0.0 when lamb = 0: not computed)
     grads: list  # per layer {parameter name: gradient}, shaped like the parameters
 
@@ -103,7 +103,13 @@ class KAN(FlatParameters):
 
     # ------------------------------------------------------------------ forward / backward
     def check_input(self, x, name="x"):
-        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError."""
+        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError.
+
+        A model pruned with prune_inputs=True also takes the original columns and keeps
+        its own (`kept_inputs`, indices into the `n_original_inputs` original columns).
+        """
+        if getattr(self, "kept_inputs", None) is not None:
+            return checks.kept_columns(x, name, self.kept_inputs, self.n_original_inputs)
         return checks.as_float_matrix(x, name, columns=self.width[0])
 
     def forward(self, x, check=True):
@@ -154,14 +160,18 @@ class KAN(FlatParameters):
         x = self.data_or_train_input(x)
         return self.forward_all(x, need_dx=False)[1]
 
-    def loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", check=True, **reg_options):
-        r"""Mean squared error (+ lamb * penalty) and its gradient w.r.t. every parameter.
+    def loss_and_grad(
+        self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options
+    ):
+        r"""Data loss (+ lamb * penalty) and its gradient w.r.t. every parameter.
 
-        .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{KAN}(x)_{n,o} - y_{n,o})^2
-                  + \lambda\, \mathrm{penalty}
+        .. math:: \ell = \mathrm{loss}(\mathrm{KAN}(x), y) + \lambda\, \mathrm{penalty}
 
         Args:
-            x: (N, n_0) inputs.  y: (N, n_L) targets.
+            x: (N, n_0) inputs.  y: (N, n_L) targets, or (N,) class labels for
+                loss="cross_entropy" (see `losses.as_target`).
+            loss: "mse" (default, the mean squared error), "cross_entropy" or
+                "binary_cross_entropy": value/backward pairs in `losses.py`.
             lamb: lambda >= 0; the penalty (see `regularization.py`) is added when > 0.
             reg_metric: "paper" (L1 + entropy of §2.5.1) or "pykan".
             check: validate x, y and lamb (False: the caller did, as `training.fit` does
@@ -171,14 +181,14 @@ class KAN(FlatParameters):
             loss (float) and grads: a list over layers of {"coef", "scale_base", "scale_sp",
             "affine"} arrays shaped like the layer's own.
         """
-        terms = self.loss_terms(x, y, lamb, reg_metric, check, **reg_options)
+        terms = self.loss_terms(x, y, lamb, reg_metric, check, loss, **reg_options)
         return terms.total, terms.grads
 
-    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, **reg_options):
+    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options):
         """`loss_and_grad` with the data term and the penalty kept apart: a `Loss`."""
         if check:
             x = self.check_input(x)
-            y = checks.as_float_matrix(y, "y", columns=self.width[-1])
+            y = losses.as_target(loss, y, self.width[-1])
             if y.shape[0] != x.shape[0]:
                 raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
             lamb = checks.as_nonneg_float(lamb, "lamb")
@@ -192,9 +202,7 @@ class KAN(FlatParameters):
                 for layer in self.layers
             ]
             return Loss(float("nan"), float("nan"), float("nan"), nan)
-        diff = pred - y  # (N, n_L)
-        mse = float(np.mean(diff**2))
-        dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
+        data, dy = losses.value_and_grad(loss, pred, y)  # float, (N, n_L)  dy = dl/dpred
         pen = _no_penalty(len(self.layers))
         if lamb > 0:
             acts = [cache.acts for cache in caches]
@@ -203,7 +211,7 @@ class KAN(FlatParameters):
                 self.layers, inputs, acts, reg_metric, acts_symbolic, **reg_options
             )
         grads = self._backward(dy, caches, pen, lamb)
-        terms = Loss(mse + lamb * pen.value, mse, pen.value, grads)
+        terms = Loss(data + lamb * pen.value, data, pen.value, grads)
         if check:
             checks.finite_output(np.array([terms.total]), "the loss")
         return terms
@@ -321,7 +329,13 @@ class KAN(FlatParameters):
         return pruning.prune(self, threshold=threshold, x=x, method=method, **options)
 
     def plot(self, x=None, beta=3, in_vars=None, out_vars=None, title=None, **options):
-        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`."""
+        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`.
+
+        in_vars / out_vars default to the model's input_names / output_names, if any (the
+        columns of a DataFrame it was fitted on, or of a CSV file).
+        """
+        in_vars = getattr(self, "input_names", None) if in_vars is None else in_vars
+        out_vars = getattr(self, "output_names", None) if out_vars is None else out_vars
         return plotting.plot(
             self, x=x, beta=beta, in_vars=in_vars, out_vars=out_vars, title=title, **options
         )

@@ -82,18 +82,8 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(-0.25, L + 0.25)
 
-    parts = {
-        key: []
-        for key in (
-            "wires",
-            "wire_colors",
-            "boxes",
-            "box_colors",
-            "curves",
-            "curve_colors",
-            "texts",
-        )
-    }
+    keys = ("wires", "wire_colors", "boxes", "box_colors", "curves", "curve_colors", "texts")
+    parts = {key: [] for key in keys}
     square = 0.3 * (ax_h * fig_h / (L + 0.5)) / (0.96 * fig_w)  # width of a square box
     for l, (layer, x_l) in enumerate(zip(model.layers, model.layer_inputs(x), strict=True)):
         _draw_layer(parts, layer, x_l, l, node_x, beta, square)

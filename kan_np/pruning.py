@@ -162,7 +162,10 @@ def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False, edg
         edge_threshold: if given, afterwards mask the edges of the pruned model whose edge
             score (same method, same x) is below it (`prune_edges`).
     Returns:
-        the pruned KAN; its train_input keeps only the kept input columns.
+        the pruned KAN; its train_input keeps only the kept input columns. With
+        prune_inputs it remembers them (`kept_inputs`, `n_original_inputs`): it then takes
+        either the original columns or the kept ones, and its input_names and input
+        normalisation (if any) are those of the kept columns.
     """
     x = model.data_or_train_input(x)
     keep = nodes_to_keep(model, threshold, x, method, prune_inputs)
@@ -172,9 +175,26 @@ def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False, edg
     ]
     if model.train_input is not None:
         new.train_input = model.train_input[:, keep[0]]  # (N, n_0')
+    if prune_inputs:
+        _remember_inputs(model, new, keep[0])
     if edge_threshold is not None:
         new = prune_edges(new, edge_threshold, x[:, keep[0]], method)
     return new
+
+
+def _remember_inputs(model, new, keep):
+    """Record which original inputs `new` kept; slice names and input normalisation."""
+    original = getattr(model, "kept_inputs", None)
+    new.kept_inputs = keep if original is None else original[keep]  # (n_0',) original ids
+    new.n_original_inputs = getattr(model, "n_original_inputs", model.width[0])
+    if getattr(model, "input_names", None) is not None:
+        new.input_names = [model.input_names[int(j)] for j in keep]
+    norm = dict(getattr(model, "normalization", None) or {})
+    for key in ("mean_input", "std_input"):
+        if key in norm:
+            norm[key] = np.asarray(norm[key])[keep]  # (n_0',)
+    if norm:
+        new.normalization = norm
 
 
 def prune_edges(model, threshold, x=None, method="paper"):

@@ -136,10 +136,13 @@ def make_dataset(names, data, target, test_fraction, seed):
     return ds, inputs
 
 
-def standardize(ds, names):
-    """Standardise ds in place with train statistics; returns the normalization dict."""
+def standardize(ds, names, kinds=("input", "label")):
+    """Standardise ds in place with train statistics; returns the normalization dict.
+    kinds: which of inputs and label (a class column is never standardised)."""
     norm = {}
     for kind, labels in (("input", names[:-1]), ("label", names[-1:])):
+        if kind not in kinds:
+            continue
         train = ds[f"train_{kind}"]  # (N, C)
         mean, std = train.mean(axis=0), train.std(axis=0)  # (C,), (C,)
         constant = np.ptp(train, axis=0) == 0  # (C,); std itself can round to 1e-17

@@ -14,6 +14,10 @@ inputs are (`KAN.update_grid`). After every step it records
     test_rmse   the same on the test samples (a forward pass only)
     seconds     wall time of the step, grid update and evaluation included
 
+With loss="cross_entropy" or "binary_cross_entropy" (`losses.py`) that loss replaces the
+MSE, and train_loss, test_loss (the data loss), train_acc, test_acc (the share of correct
+class decisions) replace train_rmse, test_rmse.
+
 pykan's `fit` stores these two RMSEs as "train_loss" and "test_loss"; here they are named
 what they are.
 
@@ -38,10 +42,12 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import allocator, checks, fit_options, optim
+from kan_np import allocator, checks, fit_options, losses, optim
 from kan_np.datasets import Batches
+from kan_np.flat import TrainedArrays
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
+CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 parameters
 
@@ -64,6 +70,8 @@ def fit(
     progress=True,
     callback=None,
     blas_threads=1,
+    loss="mse",
+    train=None,
     lbfgs_history=LBFGS_HISTORY,
     **reg_options,
 ):
@@ -74,7 +82,8 @@ def fit(
 
     Args:
         model: a `KAN`. Its parameters change in place; `model.train_input` is set to the
-            training inputs (refine, prune and plot use them when x is omitted).
+            training inputs (refine, prune and plot use them when x is omitted), and
+            `model.input_names` to their column names when they are a DataFrame.
         dataset: a dict with train_input (N, n_0), train_label (N, n_L), test_input,
             test_label, or a tuple (x, y) (then "test" means the training data again).
         opt: "lbfgs" (default) or "adam"; case is ignored, so pykan's "LBFGS" works.
@@ -100,6 +109,14 @@ def fit(
         progress: show a tqdm bar on stderr with the step, train/test RMSE and penalty.
         callback: optional callback(step, model, history), called after each recorded
             step (step counts from 0); return True to stop training there.
+        loss: "mse" (default), "cross_entropy" (labels: one class number 0..n_L-1 per row,
+            (N,) or (N, 1); the outputs are logits) or "binary_cross_entropy" (targets in
+            [0, 1]; the outputs are logits); see `losses.py` and the module docstring.
+        train: which parameter arrays change: None (all), or names among "coef",
+            "scale_base", "scale_sp", "affine" (every layer), or (l, name) pairs, e.g.
+            ("coef",) for the paper's continual-learning setting. The others stay equal bit
+            for bit; grid updates refit coef and move the knots, so they run only when every
+            layer's coef trains.
         blas_threads: BLAS threads while fit runs (restored afterwards), or None to leave
             BLAS alone. The default 1 makes results identical on every machine (threaded
             sums round differently) and avoids threaded BLAS on small matrices, which
@@ -132,12 +149,17 @@ def fit(
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
-    data = fit_options.check_data(model, dataset)
+    names = fit_options.input_names(dataset)  # before the arrays lose their column names
+    data = fit_options.check_data(model, dataset, losses.check_name(loss))
     batches = Batches(data, batch, seed)
+    trainable = TrainedArrays(model, train)
+    grid_steps = grid_steps if trainable.all_coef else set()  # a grid update refits coef
 
     model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
-    loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
-    run = _Run(model, data, steps, lamb, progress, callback, opt)
+    model.input_names = names or getattr(model, "input_names", None)  # a DataFrame's columns
+    loss_options = {"lamb": lamb, "reg_metric": reg_metric, "loss": loss, **reg_options}
+    run = _Run(model, data, steps, lamb, progress, callback, opt, loss)
+    run.trainable = trainable
     try:
         # NaN/inf are detected and reported by `_Run.record`; NumPy's own overflow warnings
         # on the way there would only repeat that, once per array.
@@ -159,7 +181,7 @@ def fit(
         warnings.warn(message, RuntimeWarning, stacklevel=3)  # fit <- KAN.fit <- user's line
     except KeyboardInterrupt:
         if run.tracker is not None and run.tracker.best_theta is not None:
-            model.set_flat(run.tracker.best_theta, run.params)  # the best point L-BFGS saw
+            run.trainable.set_flat(run.tracker.best_theta)  # the best point L-BFGS saw
         else:
             model.restore(run.last_good)
         message = (
@@ -184,15 +206,14 @@ def _blas(threads):
 def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
-    params = model.trainable_parameters()
-    adam = optim.Adam([arr for _, _, arr in params], lr=lr)
+    adam = optim.Adam(run.trainable.arrays, lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
             _update_grid(model, run.data["train_input"], grid_eps)
         x, y = batches.draw()
         terms = model.loss_terms(x, y, check=False, **loss_options)
-        flat = [terms.grads[l][name] for l, name, _ in params]
+        flat = run.trainable.grads(terms.grads)
         if not (math.isfinite(terms.total) and all(np.isfinite(g).all() for g in flat)):
             raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
@@ -223,11 +244,10 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
     seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
-    params = run.params = model.trainable_parameters()  # no affine arrays unless symbolic
 
     def terms_at(theta):  # theta (P,)
         """The Loss at theta, from `seen` when the objective was evaluated there."""
-        model.set_flat(theta, params)
+        run.trainable.set_flat(theta)
         for point, terms in reversed(seen):
             if np.array_equal(point, theta):
                 return terms
@@ -240,7 +260,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
     def objective(theta):  # theta (P,)
         """Loss and flat gradient at theta (P,), for SciPy."""
         terms = terms_at(theta)
-        return terms.total, model.flatten_grads(terms.grads, params)  # float, (P,)
+        return terms.total, run.trainable.flatten_grads(terms.grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
         """Record a step every 20 iterations."""
@@ -252,7 +272,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
-    theta = model.get_flat(params)  # (P,)
+    theta = run.trainable.get_flat()  # (P,) the trained arrays only
     history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
@@ -265,7 +285,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
     )
     if run.tracker.best_theta is None:
         raise _Diverged("L-BFGS found no point with a finite loss.")
-    model.set_flat(result.x, params)  # the best point evaluated, not the last trial point
+    run.trainable.set_flat(result.x)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
         done["stop"] = run.record(terms_at(result.x), x)
     return done["stop"]
@@ -274,10 +294,11 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
 class _Run:
     """The state of one `fit`: history, progress bar, last good parameters, callback."""
 
-    def __init__(self, model, data, steps, lamb, progress, callback, opt):
+    def __init__(self, model, data, steps, lamb, progress, callback, opt, loss="mse"):
         self.model, self.data, self.steps = model, data, steps
-        self.lamb, self.callback = lamb, callback
-        self.history = {key: [] for key in HISTORY_KEYS}
+        self.lamb, self.callback, self.loss = lamb, callback, loss
+        self.keys = HISTORY_KEYS if loss == "mse" else CLASSIFY_KEYS
+        self.history = {key: [] for key in self.keys}
         self.bar = tqdm(
             total=steps,
             disable=not progress,
@@ -288,25 +309,33 @@ class _Run:
         )
         self.last_good = model.snapshot()  # parameters and grids of the last recorded step
         self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
-        self.params = None  # and the parameters it optimises
         self.started = time.perf_counter()
         self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
         parts = [data["train_input"]] + ([] if self.same else [data["test_input"]])
         self.stacked = np.concatenate(parts)  # (N [+ N_test], n_0), one forward per step
 
     def evaluate(self, train_rmse=None):
-        """(train RMSE, test RMSE) at the current parameters, by forward passes only.
+        """(train RMSE, test RMSE) at the current parameters, by forward passes only; for a
+        classification loss ((loss, accuracy) on train, the same on test).
 
         A train_rmse already known is not recomputed. Otherwise train and test inputs go
         through one forward pass together: much of a small forward is fixed per-call work.
         """
         d, n = self.data, self.data["train_input"].shape[0]
+        if self.loss != "mse":
+            pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
+            train = self.metrics(pred[:n], d["train_label"])
+            return train, train if self.same else self.metrics(pred[n:], d["test_label"])
         if train_rmse is None:
             pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
             train_rmse, test_pred = _rmse_of(pred[:n], d["train_label"]), pred[n:]
         else:
             test_pred = None if self.same else _predict(self.model, d["test_input"])
         return train_rmse, train_rmse if self.same else _rmse_of(test_pred, d["test_label"])
+
+    def metrics(self, pred, y):
+        """(data loss, accuracy) of a classification loss."""
+        return losses.PAIRS[self.loss][0](pred, y), losses.accuracy(self.loss, pred, y)
 
     @property
     def steps_done(self):
@@ -319,9 +348,10 @@ class _Run:
         terms: the step's `network.Loss` on its batch. x: that batch, when terms were taken
         at the model's current parameters (then a full batch gives train_rmse for free).
         """
-        loss = terms.total
-        known = math.sqrt(terms.mse) if x is self.data["train_input"] else None
-        train_rmse, test_rmse = self.evaluate(known)
+        loss, mse = terms.total, self.loss == "mse"
+        known = math.sqrt(terms.data) if mse and x is self.data["train_input"] else None
+        train, test = self.evaluate(known)  # RMSEs, or (loss, accuracy) pairs
+        train_rmse, test_rmse = (train, test) if mse else (train[0], test[0])
         reg = terms.penalty if self.lamb > 0 else math.nan
         checked = (loss, train_rmse, test_rmse) + ((reg,) if self.lamb > 0 else ())
         if not all(math.isfinite(value) for value in checked):
@@ -330,11 +360,13 @@ class _Run:
                 f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
                 f"{test_rmse:.3g})."
             )
-        values = (loss, reg, train_rmse, test_rmse, time.perf_counter() - self.started)
-        for key, value in zip(HISTORY_KEYS, values, strict=True):
+        metrics = (train, test) if mse else (train[0], test[0], train[1], test[1])
+        values = (loss, reg, *metrics, time.perf_counter() - self.started)
+        for key, value in zip(self.keys, values, strict=True):
             self.history[key].append(value)
         self.last_good = self.model.snapshot()
-        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg), refresh=False)
+        names = ("train_rmse", "test_rmse") if mse else ("train_loss", "test_loss")
+        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg, names), refresh=False)
         self.bar.update(1)
         step = self.steps_done - 1
         return self.callback is not None and bool(self.callback(step, self.model, self.history))
@@ -367,7 +399,7 @@ def _finite_or_inf(value):
     return value if math.isfinite(value) else math.inf
 
 
-def _summary(train_rmse, test_rmse, reg):
+def _summary(train, test, reg, names=("train_rmse", "test_rmse")):
     """The text after the progress bar."""
-    text = f"train_rmse {train_rmse:.2e} | test_rmse {test_rmse:.2e}"
+    text = f"{names[0]} {train:.2e} | {names[1]} {test:.2e}"
     return text if math.isnan(reg) else f"{text} | reg {reg:.2e}"

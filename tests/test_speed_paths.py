@@ -14,6 +14,7 @@ from scipy.special import expit
 
 import kan_np as kn
 from kan_np import bspline, bspline_fast, layer
+from kan_np.flat import TrainedArrays
 
 TOL = 1e-12  # rounding only: the shortcuts reorder sums, nothing else
 
@@ -105,9 +106,12 @@ def test_affine_arrays_are_trained_only_where_an_edge_is_symbolic():
     assert len(names) == 6 and len(model.parameters()) == 8
     model.layers[1].symbolic[(0, 0)] = "sin"
     assert (1, "affine") in {(l, n) for l, n, _ in model.trainable_parameters()}
-    theta = model.get_flat(model.trainable_parameters())
-    model.set_flat(2 * theta, model.trainable_parameters())
-    np.testing.assert_array_equal(model.get_flat(model.trainable_parameters()), 2 * theta)
+    trained = TrainedArrays(model)  # what fit's optimisers change
+    assert [(l, n) for l, n, _ in trained.items] == [(l, n) for l, n, _ in
+                                                     model.trainable_parameters()]  # fmt: skip
+    theta = trained.get_flat()
+    trained.set_flat(2 * theta)
+    np.testing.assert_array_equal(trained.get_flat(), 2 * theta)
 
 
 def test_lbfgs_history_is_a_checked_fit_option():
