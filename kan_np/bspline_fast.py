@@ -324,10 +324,11 @@ def chain_dx_outer(dy, w, local):
     r"""`chain_dx` for dB_{n,i,m} = dy_n w_{i,m} (a layer with one output), without dB.
 
     chain_dx needs dB only at the k + 1 local functions of each (n, i). With one output
-    each of those entries is dy_n times an entry of w, so this reads w there (position mod
-    I*M is the entry i*M + m; the sentinel lands on w's first entry with a derivative of
-    0) instead of building the (N, I, M) outer product. Same numbers as
-    ``chain_dx((dy * w).reshape(N, I, M), local)``.
+    each of those entries is dy_n times an entry of w, so this reads w there instead of
+    building the (N, I, M) outer product: position (n I + i) M + m of an (N, I, M) array,
+    minus n I M, is entry i M + m of w. mode="clip" maps the sentinel onto w's last entry,
+    whose derivative there is 0. Same numbers as ``chain_dx((dy * w).reshape(N, I, M),
+    local)``.
 
     Args:
         dy: (N, 1) the loss gradient of the layer's one output.
@@ -336,7 +337,9 @@ def chain_dx_outer(dy, w, local):
     Returns:
         (N, I) the loss gradient with respect to x through the basis.
     """
-    picked = w.take(local.pos % w.shape[0])  # (k+1, N, I)  w_{i, s-k+r}
+    N, IM = dy.shape[0], w.shape[0]
+    rows = np.arange(0, N * IM, IM).reshape(N, 1)  # (N, 1) where sample n starts
+    picked = w.take(local.pos - rows, mode="clip")  # (k+1, N, I)  w_{i, s-k+r}
     picked *= dy  # dB at the local functions ((N, 1) broadcasts)
     picked *= local.values_dx
     return picked.sum(axis=0)  # (N, I)
