@@ -13,9 +13,11 @@ import numbers
 
 import numpy as np
 
+SMALL = 1 << 15  # Adam updates arrays with fewer entries together (see `Adam`)
 
-def adam_update(p, g, m, v, t, lr, beta1, beta2, eps):
-    r"""One Adam step for one parameter array, without touching the inputs.
+
+def adam_update(p, g, m, v, t, lr, beta1, beta2, eps, out=None):
+    r"""One Adam step for one parameter array (new arrays, or written into `out`).
 
     .. math::
         m_t = \beta_1 m + (1 - \beta_1) g, \qquad v_t = \beta_2 v + (1 - \beta_2) g^2,
@@ -32,21 +34,28 @@ def adam_update(p, g, m, v, t, lr, beta1, beta2, eps):
         m, v: first and second moment estimates before this step, shape S (zeros at start).
         t: the number of this step, counting from 1 (the bias corrections need t >= 1).
         lr, beta1, beta2, eps: step size, moment decay rates, and the guard against 0 / 0.
+        out: None, or three arrays of shape S for (p_new, m_new, v_new); they may be p, m
+            and v themselves (`Adam.step` updates in place that way). Same numbers.
 
     Returns:
-        (p_new, m_new, v_new), each a new array of shape S.
+        (p_new, m_new, v_new): new arrays of shape S, or the arrays of `out`.
     """
     shapes = [np.shape(a) for a in (p, g, m, v)]
     if any(shape != shapes[0] for shape in shapes):
         raise ValueError(f"adam_update needs p, g, m, v of one shape; got {shapes}")
     if t < 1:
         raise ValueError(f"t counts steps from 1 (the bias correction divides by 1 - b^t); got {t}")
-    m_new = beta1 * m + (1.0 - beta1) * g  # S, running mean of g
-    v_new = beta2 * v + (1.0 - beta2) * g * g  # S, running mean of g^2
+    p_new, m_new, v_new = (
+        (np.empty_like(p), np.empty_like(m), np.empty_like(v)) if out is None else out
+    )
+    np.multiply(beta1, m, out=m_new)
+    m_new += (1.0 - beta1) * g  # S, running mean of g: beta1 m + (1 - beta1) g
+    np.multiply(beta2, v, out=v_new)
+    v_new += (1.0 - beta2) * g * g  # S, running mean of g^2
     # m and v start at 0, so early on they underestimate; dividing by 1 - b^t undoes that.
     m_hat = m_new / (1.0 - beta1**t)  # S
     v_hat = v_new / (1.0 - beta2**t)  # S
-    p_new = p - lr * m_hat / (np.sqrt(v_hat) + eps)  # S
+    np.subtract(p, lr * m_hat / (np.sqrt(v_hat) + eps), out=p_new)  # S
     return p_new, m_new, v_new
 
 
@@ -61,10 +70,12 @@ class Adam:
         \hat m = m / (1 - \beta_1^t), \quad \hat v = v / (1 - \beta_2^t), \quad
         p \leftarrow p - \mathrm{lr}\, \hat m / (\sqrt{\hat v} + \epsilon)
 
-    The arithmetic lives in `adam_update` (one source of truth). Every operation is
-    elementwise, so `step` lays all arrays end to end and calls it once on the whole vector
-    (P,), then writes the result back with ``p[...] = ...`` so the model's own arrays change
-    and nothing is rebound: one call instead of one per array, the same numbers.
+    The arithmetic lives in `adam_update` (one source of truth); `step` has it write its
+    results into the model's own arrays (``out=``), so nothing is rebound. Arrays with
+    fewer than SMALL entries are updated together, laid end to end in one vector: for a
+    small model the cost is the number of NumPy calls, not the arithmetic. Larger arrays are
+    updated in place one by one: copying them would cost more than the call. (Elementwise
+    operations: the same numbers either way.)
     At t = 1 the step is lr * g / (|g| + eps), about lr * sign(g) for every entry.
 
     Args:
@@ -74,8 +85,7 @@ class Adam:
         eps: finite, > 0; keeps 0 / 0 away when a gradient entry has always been 0.
 
     Attributes:
-        m, v: lists of moment arrays, one per parameter array, same shapes (views into
-            the two vectors (P,) that `step` updates).
+        m, v: lists of moment arrays, one per parameter array, same shapes.
         t: number of steps taken so far.
     """
 
@@ -98,17 +108,16 @@ class Adam:
         self.lr = float(lr)
         self.beta1, self.beta2 = float(betas[0]), float(betas[1])
         self.eps = float(eps)
-        ends = np.cumsum([p.size for p in self.params])  # where each array ends in (P,)
-        self._slices = [slice(end - p.size, end) for p, end in zip(self.params, ends, strict=True)]
-        dtype = np.result_type(*self.params)
-        self._m, self._v = np.zeros(ends[-1], dtype), np.zeros(ends[-1], dtype)  # (P,) each
-        self.m = [self._m[part].reshape(p.shape) for p, part in self._pieces()]
-        self.v = [self._v[part].reshape(p.shape) for p, part in self._pieces()]
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.v = [np.zeros_like(p) for p in self.params]
+        self._small = [i for i, p in enumerate(self.params) if p.size < SMALL]
+        ends = np.cumsum([0] + [self.params[i].size for i in self._small])  # in the vector
+        self._slices = [slice(a, b) for a, b in zip(ends[:-1], ends[1:], strict=True)]
+        self._m_small, self._v_small = np.zeros(ends[-1]), np.zeros(ends[-1])  # (P_small,)
+        for i, part in zip(self._small, self._slices, strict=True):  # m, v: views into them
+            self.m[i] = self._m_small[part].reshape(self.params[i].shape)
+            self.v[i] = self._v_small[part].reshape(self.params[i].shape)
         self.t = 0
-
-    def _pieces(self):
-        """(array, slice of the flat vector (P,) that holds it), for every parameter array."""
-        return zip(self.params, self._slices, strict=True)
 
     def step(self, grads):
         """Update every parameter array in place from `grads` (one array per parameter).
@@ -123,19 +132,24 @@ class Adam:
                 raise ValueError(
                     f"grads[{i}] has shape {np.shape(g)} but params[{i}] has shape {p.shape}"
                 )
-        g = np.concatenate([np.ravel(g) for g in grads])  # (P,)
-        if not np.isfinite(g).all():
-            bad = next(
-                i for i, (_, part) in enumerate(self._pieces()) if not np.isfinite(g[part]).all()
-            )
-            raise ValueError(f"grads[{bad}] contains NaN or inf; parameters left unchanged")
+        g_small = np.concatenate([np.ravel(grads[i]) for i in self._small] + [np.zeros(0)])
+        suspects = [i for i in range(len(grads)) if i not in self._small]  # checked one by one
+        if not np.all(np.isfinite(g_small)):  # the small ones at once, then which
+            suspects += self._small
+        bad = [i for i in suspects if not np.all(np.isfinite(grads[i]))]
+        if bad:
+            raise ValueError(f"grads[{min(bad)}] contains NaN or inf; parameters left unchanged")
         self.t += 1
-        p = np.concatenate([p.ravel() for p in self.params])  # (P,)
-        p_new, self._m[...], self._v[...] = adam_update(
-            p, g, self._m, self._v, self.t, self.lr, self.beta1, self.beta2, self.eps
-        )
-        for param, part in self._pieces():
-            param[...] = p_new[part].reshape(param.shape)  # into the model's array; no rebinding
+        args = (self.t, self.lr, self.beta1, self.beta2, self.eps)
+        for i, (p, g, m, v) in enumerate(zip(self.params, grads, self.m, self.v, strict=True)):
+            if i not in self._small:
+                adam_update(p, g, m, v, *args, out=(p, m, v))  # into the model's array
+        if self._small:
+            p_small = np.concatenate([self.params[i].ravel() for i in self._small])  # (P_small,)
+            moments = (self._m_small, self._v_small)
+            adam_update(p_small, g_small, *moments, *args, out=(p_small, *moments))
+            for i, part in zip(self._small, self._slices, strict=True):
+                self.params[i][...] = p_small[part].reshape(self.params[i].shape)  # no rebinding
 
 
 def _check_positive_finite(name, value):

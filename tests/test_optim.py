@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kan_np.optim import Adam, LbfgsTracker, adam_update, lbfgs
+from kan_np.optim import SMALL, Adam, LbfgsTracker, adam_update, lbfgs
 
 
 def rosenbrock(theta):
@@ -100,9 +100,10 @@ def test_adam_step_agrees_with_adam_update(p, g, steps):
 
 
 def test_adam_on_several_arrays_is_adam_update_on_each():
-    # step() updates all arrays as one vector; elementwise, so array by array is the same
+    # step() updates small arrays as one vector and large ones in place: the same numbers
     rng = np.random.default_rng(0)
-    params = [rng.normal(size=(2, 3, 4)), rng.normal(size=5), rng.normal(size=(3, 1))]
+    params = [rng.normal(size=(2, 3, 4)), rng.normal(size=5), rng.normal(size=(3, 1)),
+              rng.normal(size=(2, SMALL))]  # fmt: skip
     refs = [(p.copy(), np.zeros_like(p), np.zeros_like(p)) for p in params]
     opt = Adam(params, lr=0.01)
     for t in range(1, 4):
