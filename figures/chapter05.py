@@ -22,7 +22,7 @@ from kan_np.datasets import create_dataset, exp_sin_sq
 GRIDS = (3, 5, 10, 20)
 STEPS = (20, 15, 15, 30)  # L-BFGS steps per stage (see benchmarks/grid_extension.py)
 # pykan 0.2.8, [2,5,1], seed 0, 50 steps per stage, on this same dataset, measured with
-# `/work/pykan-venv/bin/python benchmarks/grid_extension.py --pykan --steps 50`. pykan is
+# `python benchmarks/grid_extension.py --pykan /work/pykan-venv/bin/python`. pykan is
 # not bit-reproducible (torch's lstsq); another run gave 3.5e-3, 1.3e-3, 1.7e-4, 1.2e-4.
 PYKAN_TEST_RMSE = {3: 3.9e-3, 5: 1.1e-3, 10: 2.2e-4, 20: 8.7e-5}
 TARGET_TEST_RMSE = {3: 5.4e-3, 5: 2.5e-3, 10: 3.4e-4, 20: 1.3e-4}  # the project's targets
