@@ -143,8 +143,9 @@ class KAN(FlatParameters):
         return x, inputs, caches
 
     def _basis_cache(self, l):
-        """The BasisCache layer l uses: the first layer's; later layers' inputs change."""
-        return self.input_basis if l == 0 else None
+        """The BasisCache layer l uses: the first layer's; later layers' inputs change.
+        (A model unpickled from before the cache existed has none: no cache then.)"""
+        return getattr(self, "input_basis", None) if l == 0 else None
 
     def activations(self, x=None):
         """Per-edge activations of every layer: a list of L arrays (N, n_l, n_{l+1}).
