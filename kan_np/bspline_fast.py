@@ -368,19 +368,28 @@ class BasisCache:
     """
 
     def __init__(self):
-        self.entries = []  # [(x copy (N, I), knots copy, LocalBasis, B (N, I, M))]
+        self.entries = []  # [(x copy (N, I), knots copy, LocalBasis, B (N, I, M), {})]
 
     def get(self, x, knots, k, derivative=False):
         """(LocalBasis, dense B (N, I, M)) of x: `local_basis` and `to_dense`, or kept ones."""
-        for kept_x, kept_knots, local, B in self.entries:
+        for entry in self.entries:
+            kept_x, kept_knots, local, B, _ = entry
             if (
-                (local.values_dx is not None or not derivative)
+                (local.values_dx is not None) == derivative
                 and kept_x.shape == x.shape
                 and np.array_equal(kept_knots, knots)
                 and np.array_equal(kept_x, x)
             ):
+                self.entries = [entry, *(e for e in self.entries if e is not entry)]
                 return local, B
         local = local_basis(x, knots, k, derivative)
         B = to_dense(local, knots.shape[1] - 1 - k)  # (N, I, M)
-        self.entries = [(x.copy(), knots.copy(), local, B), *self.entries[:1]]
+        self.entries = [(x.copy(), knots.copy(), local, B, {}), *self.entries[:1]]
         return local, B
+
+    def derived(self, key, compute):
+        """compute(), kept under key beside the basis `get` returned last (same x)."""
+        kept = self.entries[0][4]
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]

@@ -104,8 +104,9 @@ def layer_forward(x, p, need_dx=True):
     return layer_forward_on_basis(x, B, local, p, need_dx)
 
 
-def layer_forward_on_basis(x, B, local, p, need_dx=True):
-    """`layer_forward` once the basis of x is built: B (N, I, M) and its LocalBasis.
+def layer_forward_on_basis(x, B, local, p, need_dx=True, base=None):
+    """`layer_forward` once the basis of x is built: B (N, I, M) and its LocalBasis, and
+    optionally (b(x), b'(x)) as `base`.
 
     `KANLayer.forward` calls it directly with a basis kept from an earlier call on the same
     inputs and knots (`bspline_fast.BasisCache`, the first layer in full-batch training).
@@ -115,7 +116,9 @@ def layer_forward_on_basis(x, B, local, p, need_dx=True):
     w_b_masked = p.mask * p.scale_base  # (I, O)
     Wc = (p.mask * p.scale_sp)[:, :, None] * p.coef  # (I, O, M)
     W = Wc.transpose(0, 2, 1).reshape(I * M, O)  # (I*M, O)  row i*M + m is Wc[i, :, m]
-    base, base_prime = BASE_FUNCTIONS[p.base_fun](x, need_dx)  # (N, I) b(x), b'(x)
+    if base is None:
+        base = BASE_FUNCTIONS[p.base_fun](x, need_dx)
+    base, base_prime = base  # (N, I) b(x), b'(x)
     y = B.reshape(N, I * M) @ W + base @ w_b_masked  # (N, O)
     return y, LayerCache(x, B, local, base, base_prime, W)
 
@@ -277,7 +280,9 @@ class KANLayer:
             y, numeric = layer_forward(x, p, need_dx)
         else:  # the basis of x kept from an earlier call when x and the knots are unchanged
             local, B = basis_cache.get(x, p.knots, p.k, need_dx)
-            y, numeric = layer_forward_on_basis(x, B, local, p, need_dx)
+            b = BASE_FUNCTIONS[p.base_fun]  # b(x), b'(x) are kept beside the basis too
+            base = basis_cache.derived((p.base_fun, need_dx), lambda: b(x, need_dx))
+            y, numeric = layer_forward_on_basis(x, B, local, p, need_dx, base)
         acts = edges.edge_acts(numeric, p) if want_acts else None
         if not self.symbolic:
             return y, KANLayerCache(numeric, None, acts, None)

@@ -78,6 +78,8 @@ def test_basis_cache_rebuilds_when_inputs_or_knots_change():
     np.testing.assert_array_equal(B_knots, bspline_fast.basis(x, knots, 3))
     local_dx, _ = cache.get(x, knots, 3, derivative=True)
     assert local.values_dx is None and local_dx.values_dx is not None
+    assert cache.get(x, knots, 3)[0].values_dx is None, "asked without dx: none"
+    assert cache.derived("b", lambda: 1.0) == 1.0 and cache.derived("b", lambda: 2.0) == 1.0
 
 
 def test_one_output_outer_product_is_the_matrix_product():
