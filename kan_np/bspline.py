@@ -361,13 +361,16 @@ def fit_coef(x, y, grid, k, ridge=0.0):
     return coef
 
 
-def grid_from_samples(x, G, grid_eps=0.02):
+def grid_from_samples(x, G, grid_eps=0.02, margin=0.01):
     r"""Grid points adapted to samples (§2.4): a mix of sample quantiles and a uniform grid.
 
     .. math:: p = \epsilon\, p^{uniform} + (1 - \epsilon)\, p^{adaptive}
 
     p^adaptive are the sorted samples at indices floor(j N / G) for j < G, plus the largest;
-    p^uniform spans [min, max] evenly (pykan's `update_grid_from_samples`).
+    p^uniform spans [min, max] evenly (pykan's `update_grid_from_samples`). Both then span
+    the sample range widened by `margin` on each side, [min - margin, max + margin] (the
+    paper's code: test points just outside the training range stay inside the end knots,
+    where the spline interpolates instead of extrapolating); margin=0 is pykan 0.2.8.
 
     Degenerate inputs: a row whose samples are all equal gets NaN points (the caller keeps
     its old grid); a row whose mixed points would not be strictly increasing (repeated
@@ -377,6 +380,7 @@ def grid_from_samples(x, G, grid_eps=0.02):
         x: (N, I) samples.
         G: number of intervals.
         grid_eps: uniform share in [0, 1].
+        margin: widening of the sample range on each side, >= 0, in units of x.
     Returns:
         (I, G+1) grid points.
     """
@@ -384,8 +388,12 @@ def grid_from_samples(x, G, grid_eps=0.02):
     xs = np.sort(x, axis=0)  # (N, I)
     ids = [int(N / G * j) for j in range(G)] + [N - 1]
     adaptive = xs[ids].T  # (I, G+1)
+    adaptive[:, 0] -= margin
+    adaptive[:, -1] += margin
     lo, hi = xs[0], xs[-1]  # (I,)
-    uniform = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, G + 1)  # (I, G+1)
+    uniform = (lo - margin)[:, None] + (hi - lo + 2 * margin)[:, None] * np.linspace(
+        0.0, 1.0, G + 1
+    )  # (I, G+1)
     points = grid_eps * uniform + (1.0 - grid_eps) * adaptive  # (I, G+1)
     scale = np.maximum(1.0, np.abs(xs).max(axis=0))  # (I,)
     constant = (hi - lo) <= 1e-12 * scale  # (I,)

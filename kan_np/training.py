@@ -46,13 +46,14 @@ LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 parameters
 ADAM_LR = 1e-2  # default Adam step size
 FIT_OPTIONS = ("opt", "steps", "lr", "batch", "lamb", "reg_metric", "update_grid",
-               "grid_update_num", "stop_grid_update_step", "grid_eps", "seed", "progress",
+               "grid_update_num", "stop_grid_update_step", "grid_eps", "grid_margin", "seed",
+               "progress",
                "callback", "blas_threads")  # fmt: skip
 
 
 def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         reg_metric="paper", update_grid=True, grid_update_num=10, stop_grid_update_step=50,
-        grid_eps=0.02, seed=0, progress=True, callback=None, blas_threads=1,
+        grid_eps=0.02, grid_margin=0.01, seed=0, progress=True, callback=None, blas_threads=1,
         **reg_options):  # fmt: skip
     r"""Train `model` in place on `dataset` and return the history of every step.
 
@@ -83,6 +84,8 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             step < stop_grid_update_step (pykan's schedule: steps 0, 5, ..., 45), always
             from all training inputs (pykan uses the step's batch), layer by layer.
         grid_eps: the uniform share of the updated grids, in [0, 1].
+        grid_margin: the updated grids span the training range widened by this on each
+            side (the paper's code, 0.01; 0 reproduces pykan 0.2.8).
         seed: seed of the Generator that draws minibatches (nothing else is random).
         progress: show a tqdm bar on stderr with the step, train/test RMSE and penalty.
         callback: optional callback(step, model, history), called after each recorded
@@ -128,6 +131,7 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
     if grid_eps > 1:
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
+    grid_options = (grid_eps, checks.as_nonneg_float(grid_margin, "grid_margin"))
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
     data = _check_data(model, dataset)
@@ -143,9 +147,9 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         # on the way there would only repeat that, once per array.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _blas(blas_threads):
             if opt == "adam":
-                _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr)
+                _train_adam(run, batches, grid_steps, grid_options, loss_options, lr)
             else:
-                _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options)
+                _train_lbfgs(run, batches, grid_steps, grid_options, loss_options)
     except _Diverged as err:
         _restore(model, run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
@@ -175,14 +179,14 @@ def _blas(threads):
     return threadpool_limits(limits=checks.as_int(threads, "blas_threads", 1), user_api="blas")
 
 
-def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
+def _train_adam(run, batches, grid_steps, grid_options, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
     adam = optim.Adam([arr for _, _, arr in model.parameters()], lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
-            _update_grid(model, run.data["train_input"], grid_eps)
+            _update_grid(model, run.data["train_input"], grid_options)
         x, y = batches.draw()
         # the MSE where the loss is taken, to split the penalty off the loss
         mse = _rmse(model, x, y) ** 2 if loss_options["lamb"] > 0 else None
@@ -195,7 +199,7 @@ def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
             return
 
 
-def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options):
+def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options):
     """L-BFGS: one `optim.lbfgs` call per run of steps between grid updates (module
     docstring), or per step with minibatches (each call keeps its batch)."""
     model = run.model
@@ -204,7 +208,7 @@ def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options):
         run.started = time.perf_counter()  # the step's clock
         run.tracker = None  # Ctrl-C from here on restores the last recorded step
         if step in grid_steps:
-            _update_grid(model, run.data["train_input"], grid_eps)
+            _update_grid(model, run.data["train_input"], grid_options)
         later = [s for s in grid_steps if s > step] + [run.steps]
         n_steps = 1 if batches.minibatch else min(later) - step
         x, y = batches.draw()
@@ -358,10 +362,10 @@ def _restore(model, snapshot):
         layer.grid[...] = grid
 
 
-def _update_grid(model, x, grid_eps):
-    """`KAN.update_grid`, with a failed least-squares fit reported as divergence."""
+def _update_grid(model, x, grid_options):
+    """`KAN.update_grid(x, grid_eps, margin)`, a failed least-squares fit reported as divergence."""
     try:
-        model.update_grid(x, grid_eps)
+        model.update_grid(x, *grid_options)
     except (np.linalg.LinAlgError, ValueError) as err:  # non-finite layer inputs
         raise _Diverged(f"the grid update failed ({err}).") from None
 
