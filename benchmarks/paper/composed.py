@@ -58,7 +58,7 @@ FUNCTIONS = {  # name: (g(f1(x) + f2(y)), the functions the paper's recipe shoul
 RECIPE = {
     "grid": 3,
     "lamb": 3e-3,
-    "steps": (40, 10, 10),
+    "steps": (40, 30, 10),
     "new_grid": 10,
     "lib": None,
     "rounds": 2,
