@@ -9,8 +9,10 @@ The paper's walk-through (§2.4, Fig. 2.3; PAPER.md §4): 1000 train and 1000 te
 (create_dataset(..., n_var=2, seed=0)), KAN(width, grid=3, k=3, seed=0); for G in 3, 5,
 10, 20: refine to G (except the first), then fit(opt="lbfgs", steps=S) with fit's defaults
 (grid updates every 5 steps before step 50). One kan_np L-BFGS step is 20 L-BFGS
-iterations, like one pykan step. Target (pykan 0.2.8, [2,5,1], 50 steps per stage): test
-RMSE 5.4e-3 / 2.5e-3 / 3.4e-4 / 1.3e-4 at G = 3 / 5 / 10 / 20, 29 s for the schedule.
+iterations, like one pykan step. The "target" column holds the goals set for this project
+(test RMSE 5.4e-3 / 2.5e-3 / 3.4e-4 / 1.3e-4 at G = 3 / 5 / 10 / 20), not measurements of
+pykan; pykan 0.2.8 itself, 50 steps per stage (--pykan --steps 50), measured 3.6e-3 /
+1.2e-3 / 2.1e-4 / 8.4e-5 in 30 s.
 --pykan runs the same schedule with pykan itself on the same data (from a Python that has
 torch and pykan 0.2.8, see benchmarks/pykan/README.md).
 
