@@ -80,7 +80,19 @@ def add_j0():
 
 
 def discover(name, seed, cfg):
-    """The workflow on one example and seed; returns a dict of what it found."""
+    """The workflow on one example and seed; returns a dict of what it found.
+
+    J0, added to the library for (d), is removed again afterwards (the library is global).
+    """
+    try:
+        return _discover(name, seed, cfg)
+    finally:
+        if "J0" in functions.LIBRARY:
+            functions.remove_function("J0")
+
+
+def _discover(name, seed, cfg):
+    """`discover` without the clean-up."""
     f, n_var, ranges, width, _, _ = EXAMPLES[name]
     ds = create_dataset(f, n_var=n_var, ranges=ranges, n_train=cfg["n_train"], n_test=1000,
                         seed=0)  # fmt: skip
