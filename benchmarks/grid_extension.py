@@ -11,8 +11,8 @@ The paper's walk-through (§2.4, Fig. 2.3; PAPER.md §4): 1000 train and 1000 te
 (grid updates every 5 steps before step 50). One kan_np L-BFGS step is 20 L-BFGS
 iterations, like one pykan step. The "target" column holds the goals set for this project
 (test RMSE 5.4e-3 / 2.5e-3 / 3.4e-4 / 1.3e-4 at G = 3 / 5 / 10 / 20), not measurements of
-pykan; pykan 0.2.8 itself, 50 steps per stage (--pykan --steps 50), measured 3.6e-3 /
-1.2e-3 / 2.1e-4 / 8.4e-5 in 30 s.
+pykan; pykan 0.2.8 itself, 50 steps per stage (--pykan --steps 50), measured 3.5e-3 /
+1.3e-3 / 2.0e-4 / 2.3e-4 (53 s, busy machine; an earlier run gave 8.4e-5 at G = 20).
 --pykan runs the same schedule with pykan itself on the same data (from a Python that has
 torch and pykan 0.2.8, see benchmarks/pykan/README.md).
 
