@@ -19,10 +19,10 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
     """Draw the figure into outdir; return the paths of the PNGs written."""
     import matplotlib.pyplot as plt
 
-    grid = bspline.make_grid(G, K)  # (1, G+2k+1)
-    knots = grid[0]
+    all_knots = bspline.make_grid(G, K)  # (1, G+2k+1)
+    knots = all_knots[0]
     x = np.linspace(knots[0] - 0.3, knots[-1] + 0.3, 1201)[:, None]  # (N, 1)
-    B = bspline.basis(x, grid, K)[:, 0, :]  # (N, M)
+    B = bspline.basis(x, all_knots, K)[:, 0, :]  # (N, M)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), constrained_layout=True)
     left.axvspan(knots[K], knots[G + K], color="0.92", label=r"grid range $[t_k, t_{G+k}]$")
@@ -36,7 +36,7 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
 
     m = 2  # the same index for every order: support [t_m, t_{m+k+1})
     for k in range(K + 1):
-        Bk = bspline.basis(x, grid, k)[:, 0, m]  # (N,)
+        Bk = bspline.basis(x, all_knots, k)[:, 0, m]  # (N,)
         label = f"$B_{{{m},{k}}}$: support of {k + 1} interval" + "s" * (k > 0)
         right.plot(x[:, 0], Bk, lw=1.8, label=label)
     right.plot(knots, np.zeros_like(knots), "k|", ms=12)

@@ -23,7 +23,7 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
 
     paper = KANLayer(1, 3, grid=G, k=K, init="paper", rng=np.random.default_rng(SEED))
     pykan = KANLayer(1, 1, grid=G, k=K, init="pykan", rng=np.random.default_rng(SEED))
-    knots = paper.grid[0]  # (G+2k+1,)
+    knots = paper.knots[0]  # (G+2k+1,)
     x = np.linspace(knots[0] - 0.6, knots[-1] + 0.6, 801)[:, None]  # (N, 1)
     edges = [(paper, 0, "paper init"), (paper, 1, "paper init"), (paper, 2, "paper init"),
              (pykan, 0, "pykan init (default)")]  # fmt: skip
@@ -32,7 +32,7 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
     for ax, (layer, o, title) in zip(axes, edges, strict=True):
         phi = layer.activations(x)[:, 0, o]  # (N,)
         base = layer.scale_base[0, o] * silu(x[:, 0])  # (N,)
-        spline = layer.scale_sp[0, o] * bspline.evaluate(x, layer.grid, layer.coef, K)[:, 0, o]
+        spline = layer.scale_sp[0, o] * bspline.evaluate(x, layer.knots, layer.coef, K)[:, 0, o]
         ax.axvspan(knots[K], knots[G + K], color="0.92")
         ax.plot(x[:, 0], base, color="tab:blue", lw=1.2, ls="--", label="$w_b\\,b(x)$")
         ax.plot(x[:, 0], spline, color="tab:orange", lw=1.2, ls="--",

@@ -31,7 +31,7 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
     for col, (k, edge) in enumerate(edges.items()):
         y, cache = edge.forward(x)  # (N, 1)
         dx, _ = edge.backward(np.ones_like(y), cache)  # (N, 1)
-        knots = edge.grid[0]
+        knots = edge.knots[0]
         top, bottom = axes[0, col], axes[1, col]
         top.plot(x[:, 0], y[:, 0], "k", lw=1.8)
         top.set(title=f"spline of order k = {k}", ylabel="φ(x)")

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from kan_np import checks
 from kan_np.functions import LIBRARY, SymbolicFunction, get_function
 
 
@@ -41,12 +42,6 @@ def _as_samples(x, y):
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError("x and y must be finite (found NaN or inf)")
     return x, y
-
-
-def _check_int(label, value, least):
-    """Raise ValueError unless value is an int >= least (a bool does not count)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-        raise ValueError(f"{label} must be an int >= {least}, got {value!r}")
 
 
 def as_function(fun):
@@ -126,9 +121,20 @@ def _refine(x, y, fun, a, b):
     return ((a, b, c, d), sse) if np.isfinite([a, b, c, d, sse]).all() else (None, np.inf)
 
 
-def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_number=101,
-               iteration=3, *, refine=True, restarts=8, max_grid_samples=256,
-               chunk=2**14) -> AffineFit:  # fmt: skip
+def fit_affine(
+    x,
+    y,
+    fun,
+    a_range=(-10.0, 10.0),
+    b_range=(-10.0, 10.0),
+    grid_number=101,
+    iteration=3,
+    *,
+    refine=True,
+    restarts=8,
+    max_grid_samples=256,
+    chunk=2**14,
+) -> AffineFit:
     r"""Fit y ≈ c·f(a·x + b) + d by zoomed grid search over (a, b), then least squares.
 
     R^2(a, b) = \mathrm{corr}(f(a x + b), y)^2 is the R² of the best (c, d) for that pair.
@@ -162,10 +168,14 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
         lo_hi = np.asarray(value, dtype=np.float64)
         if lo_hi.shape != (2,) or not np.all(np.isfinite(lo_hi)) or lo_hi[0] > lo_hi[1]:
             raise ValueError(f"{label} must be finite (lo, hi) with lo <= hi, got {value!r}")
-    for label, value, least in [("grid_number", grid_number, 2), ("iteration", iteration, 1),
-            ("restarts", restarts, 0), ("max_grid_samples", max_grid_samples, 2),
-            ("chunk", chunk, 1)]:  # fmt: skip
-        _check_int(label, value, least)
+    for label, value, least in [
+        ("grid_number", grid_number, 2),
+        ("iteration", iteration, 1),
+        ("restarts", restarts, 0),
+        ("max_grid_samples", max_grid_samples, 2),
+        ("chunk", chunk, 1),
+    ]:
+        checks.as_int(value, label, least)
     if np.all(y == y[0]):
         return AffineFit(1.0, 0.0, 0.0, float(y[0]), 1.0)
     # fit in t = (x - mid) / half, the samples' range mapped to [-1, 1], so that the (a, b)
@@ -204,9 +214,17 @@ def fit_affine(x, y, fun, a_range=(-10.0, 10.0), b_range=(-10.0, 10.0), grid_num
     return AffineFit(float(a / half), float(b - a * mid / half), c, d, r2)
 
 
-def suggest_symbolic_from_samples(x, y, lib=None, topk=5, bits_per_complexity=2.0,
-                                  max_bits=40.0, refine_top=None, tie_bits=2.0, **fit_options
-                                  ) -> list[tuple[str, AffineFit, float]]:  # fmt: skip
+def suggest_symbolic_from_samples(
+    x,
+    y,
+    lib=None,
+    topk=5,
+    bits_per_complexity=2.0,
+    max_bits=40.0,
+    refine_top=None,
+    tie_bits=2.0,
+    **fit_options,
+) -> list[tuple[str, AffineFit, float]]:
     r"""Rank candidate functions for the samples (x, y) by fit quality against complexity.
 
     score(f) = \min(-\log_2(1 - R^2_f),\ \text{max\_bits}) - \text{bits\_per\_complexity} \cdot C_f
@@ -246,16 +264,19 @@ def suggest_symbolic_from_samples(x, y, lib=None, topk=5, bits_per_complexity=2.
     candidates = [as_function(f) for f in (LIBRARY.values() if lib is None else lib)]
     if not candidates:
         raise ValueError("lib is empty: give at least one function name")
-    _check_int("topk", topk, 1)
+    checks.as_int(topk, "topk", 1)
     if not (bits_per_complexity >= 0 and max_bits > 0):
-        raise ValueError(f"need bits_per_complexity >= 0 and max_bits > 0, got "
-                         f"{bits_per_complexity}, {max_bits}")  # fmt: skip
+        raise ValueError(
+            f"need bits_per_complexity >= 0 and max_bits > 0, got {bits_per_complexity}, {max_bits}"
+        )
     if refine_top is not None:
-        _check_int("refine_top", refine_top, 0)
+        checks.as_int(refine_top, "refine_top", 0)
     refine = fit_options.pop("refine", True)
     unique = {fun.f: fun for fun in candidates}  # aliases ("sqrt", "x^0.5") share one fit
-    fits = {f: fit_affine(x, y, fun, refine=refine and refine_top is None, **fit_options)
-            for f, fun in unique.items()}  # fmt: skip
+    fits = {
+        f: fit_affine(x, y, fun, refine=refine and refine_top is None, **fit_options)
+        for f, fun in unique.items()
+    }
     if refine and refine_top is not None:  # polish the best grid fits only
         best = sorted(fits, key=lambda f: -fits[f].r2)[:refine_top]
         fits |= {f: fit_affine(x, y, unique[f], **fit_options) for f in best}

@@ -39,12 +39,36 @@ def as_float_matrix(x, name="x", columns=None, allow_empty=False):
     return arr
 
 
+def expect_shape(arr, shape, name, pattern):
+    """The one-line shape contract of the core math: a ValueError naming the expected shape.
+
+    shape holds an int for a fixed axis and None for any length; pattern spells it with the
+    project's letters, e.g. expect_shape(x, (None, I), "x", "(N, I)").
+    """
+    ok = np.ndim(arr) == len(shape) and all(
+        want is None or have == want for have, want in zip(np.shape(arr), shape, strict=True)
+    )
+    if not ok:
+        wanted = ", ".join("*" if want is None else str(want) for want in shape)
+        raise ValueError(f"{name} must have shape {pattern} = ({wanted}), got {np.shape(arr)}")
+    return arr
+
+
 def as_int(value, name, minimum):
     """value as an int >= minimum (bools and floats are refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def as_index(value, name, n, where):
+    """value as an int in 0..n-1; `where` names n in the message ("the number of layers is")."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    if not 0 <= value < n:
+        raise ValueError(f"{name} = {value} is out of range: {where} {n}, valid: 0..{n - 1}")
     return int(value)
 
 
@@ -97,3 +121,131 @@ def finite_output(y, what="the model output"):
             "(values near 1e300 overflow); rescale the data"
         )
     return y
+
+
+# ------------------------------------------------------------------------------------
+# Checks added for the file, command-line and resource guards (io, cli, datasets, formula)
+def as_optional_int(value, name, minimum):
+    """None, or value as an int >= minimum (see `as_int`)."""
+    return None if value is None else as_int(value, name, minimum)
+
+
+def as_seed(seed, name="seed"):
+    """A seed for numpy.random.default_rng: an int >= 0 (None would not be reproducible)."""
+    if seed is None:
+        raise TypeError(
+            f"{name} must be an integer >= 0, got None: kan_np never draws unseeded random "
+            "numbers, so results are reproducible"
+        )
+    return as_int(seed, name, 0)
+
+
+MAX_ORDER = 20  # spline orders beyond this are numerically useless; the paper uses k = 3
+TRAINING_COPIES = 6  # while training, parameters exist as model, flat vector, gradient,
+# Adam's two moments and the best point seen (L-BFGS)
+
+
+def memory_bytes():
+    """This machine's physical memory in bytes (8 GiB where the OS does not say)."""
+    import os
+
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 8 * 2**30
+
+
+def model_bytes(width, G, k, samples=0):
+    r"""Estimated bytes of float64 arrays to build and train a KAN, to refuse absurd sizes.
+
+    .. math:: 8 \sum_l \Big[6\, I_l O_l (M + 7) + I_l (G + 2k + 1)
+              + (G + 1 + 2N)\, I_l M\Big], \quad M = G + k
+
+    per layer: coef (I, O, M) and the (I, O) scales, mask and (I, O, 4) affine, held
+    about TRAINING_COPIES times during training; the knots; the dense basis on the G + 1
+    grid points (the "pykan" initial fit) and twice on N samples (refine's least squares).
+    An upper estimate (the measured peak of KAN([10, 10, 1], grid=1000) is 82 MB; this
+    says 166 MB: it adds the layers' peaks).
+    """
+    M = G + k
+    total = 0
+    for I, O in zip(width[:-1], width[1:], strict=False):
+        total += TRAINING_COPIES * I * O * (M + 7) + I * (G + 2 * k + 1)
+        total += (G + 1 + 2 * samples) * I * M
+    return 8 * total
+
+
+def check_size(width, G, k, samples=0, what="this KAN"):
+    """Fail fast (ValueError naming the estimate) for sizes that cannot fit in memory.
+
+    width: [n_0, ..., n_L]; G: grid intervals; k: spline order (<= MAX_ORDER); samples: N
+    of the data the model is fitted to (0 when only building it).
+    """
+    if k > MAX_ORDER:
+        raise ValueError(
+            f"k = {k} is not a usable spline order: a B-spline basis of order k costs "
+            f"(k+1)^2 = {(k + 1) ** 2:.3g} operations per value and is numerically useless "
+            f"long before that; use k <= {MAX_ORDER} (the paper uses k = 3)"
+        )
+    need, have = model_bytes(width, G, k, samples), memory_bytes()
+    if need > have:
+        raise ValueError(
+            f"{what} (width {width}, G = {G}, k = {k}"
+            + (f", {samples} samples" if samples else "")
+            + f") needs about {need / 1e9:.3g} GB of arrays (estimate: checks.model_bytes), "
+            f"more than this machine's {have / 1e9:.3g} GB of memory; use fewer nodes or "
+            "grid intervals"
+        )
+
+
+def refine_warnings(old_G, new_G, k, samples):
+    """Warn when refining from old_G to new_G intervals on `samples` points loses accuracy.
+
+    More coefficients per edge (new_G + k) than samples leaves the least-squares fit
+    underdetermined (the model may swing between samples); fewer intervals than before
+    cannot represent the old splines, so the function changes.
+    """
+    import warnings
+
+    if new_G + k > samples:
+        warnings.warn(
+            f"refine to G = {new_G}: each spline gets {new_G + k} coefficients but only "
+            f"{samples} samples fit them, so the fit is underdetermined and the model can "
+            "change between samples; pass more data (x=...) or choose a smaller grid",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    if new_G < old_G:
+        warnings.warn(
+            f"refine from G = {old_G} to G = {new_G} intervals: coarser splines cannot "
+            "represent the old ones, so the model's function changes (refine is for grid "
+            "extension, G' > G)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+# Checks for classification and pruned inputs (losses, estimators, pruning)
+def kept_columns(x, name, kept, n_original):
+    """x restricted to the inputs a pruned model kept (`kept`, indices into the original
+    n_original columns): x may have the original columns or only the kept ones."""
+    arr = as_float_matrix(x, name)
+    if arr.shape[1] == n_original:
+        return arr[:, kept]  # (N, n_0)
+    if arr.shape[1] == len(kept):
+        return arr
+    shown = ", ".join(str(int(j)) for j in kept)
+    raise ValueError(
+        f"{name} has {arr.shape[1]} columns, but this pruned model takes either "
+        f"the {n_original} original inputs or the {len(kept)} it kept "
+        f"(original columns {shown})"
+    )
+
+
+def column_names(x):
+    """The column names of a DataFrame-like x (a `columns` attribute) as a list of str,
+    or None when x has none or they are not all strings (e.g. pandas' default 0, 1, ...)."""
+    columns = getattr(x, "columns", None)
+    if columns is None or not all(isinstance(c, str) for c in columns):
+        return None
+    return [str(c) for c in columns]

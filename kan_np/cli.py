@@ -2,155 +2,52 @@
 
     kan-np demo [--out kan_demo] [--fast]          the paper's walk-through, figures in --out
     kan-np fit data.csv [--target y] [--width 2,5,1] [--prune] [--symbolic] [--out model.npz]
+    kan-np fit data.csv --task classify            the target column holds class numbers
+    kan-np predict model.npz data.csv [-o out.csv] predictions of a saved model
     kan-np plot model.npz [-o model.png]           the network drawing of a saved model
-    kan-np formula model.npz                       the symbolic formula of a snapped model
+    kan-np formula model.npz [--digits 4]          the symbolic formula of a snapped model
 
-`fit` reads a comma-separated file with a header row (the csv module, no pandas), splits
-its rows at random into train and test sets, trains a KAN and saves it with its training
-inputs, so `plot` (and pruning or snapping in Python) works on the saved model alone.
+`fit` reads a comma-separated file with a header row (`table.py`), splits its rows at
+random into train and test sets, trains a KAN and saves it with its training inputs, so
+`plot` (and pruning or snapping in Python) works on the saved model alone.
+
+Nothing is lost: every argument, the --lib names and the --out path are checked before
+training; Ctrl-C in any stage, or a save that still fails, stores the model of the last
+completed stage in a fallback file whose name is printed (<out>.rescued.npz beside --out,
+else in the current or the temporary folder). A printed formula is checked against the
+model on the training inputs, with more digits than --digits when rounding changed it.
 
 Exit status: 0 done; 1 the task cannot be done (a formula of a model with numeric edges,
-a missing demo); 2 bad input (arguments, CSV file, model file). Errors are one line on
-stderr, never a traceback.
+a missing demo, no training step succeeded, the model could not be saved); 2 bad input
+(arguments, CSV file, model file, output path); 3 an internal error (a bug: please
+report it); 130 interrupted (Ctrl-C). Errors and warnings are one line each on stderr,
+never a traceback.
 """
 
 import argparse
-import csv
-import math
 import os
 import sys
+import tempfile
 import time
+import warnings
 
 import numpy as np
 
-MIN_ROWS = 10  # fewer rows cannot give a train set and a test set worth a number
-EPILOG = "Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files)."
+from kan_np import cli_predict
+from kan_np.table import InputError, make_dataset, read_csv, standardize  # noqa: F401
 
-
-class InputError(ValueError):
-    """A mistake in the user's input: reported as one line on stderr, exit status 2."""
+EPILOG = (
+    "Exit status: 0 done, 1 the task cannot be done, 2 bad input (arguments or files), "
+    "3 internal error, 130 interrupted."
+)
 
 
 class CannotDo(Exception):
     """A valid request the model cannot satisfy: one line on stderr, exit status 1."""
 
 
-# -------------------------------------------------------------------------------- CSV
-def read_csv(path):
-    """Read a comma-separated file with one header row of column names.
-
-    Returns:
-        (names, data): the C column names and a float64 array (N, C). Blank lines are
-        skipped. Raises InputError naming the line and column of the first empty,
-        non-numeric, NaN or infinite cell, a row of the wrong length, or a bad header.
-    """
-    line = 0
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:  # -sig: Excel's BOM
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"{path} is empty: expected a header row, then data rows")
-            names = [name.strip() for name in header]
-            _check_header(path, names)
-            rows = []
-            for cells in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in cells):
-                    continue  # a blank line, e.g. at the end of the file
-                where = f"{path} line {line} (data row {len(rows) + 1})"
-                if len(cells) != len(names):
-                    raise InputError(f"{where} has {len(cells)} cells, not {len(names)}")
-                rows.append([_number(c, where, name) for c, name in zip(cells, names, strict=True)])
-    except UnicodeDecodeError:
-        raise InputError(f"{path} is not a UTF-8 text file; expected a CSV file") from None
-    except csv.Error as err:
-        raise InputError(f"{path} line {line}: not a readable CSV file ({err})") from None
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))  # (N, C)
-    return names, data
-
-
-def _check_header(path, names):
-    if len(names) == 1:
-        sep = next((s for s in ";\t|" if s in names[0]), None)
-        hint = f" (it looks {sep!r}-separated; kan-np reads commas)" if sep else ""
-        raise InputError(
-            f"{path} has a single column {names[0]!r}{hint}; expected input "
-            "columns and a target column"
-        )
-    if not all(names):
-        raise InputError(f"{path}: header column {names.index('') + 1} has no name")
-    for name in names:
-        if names.count(name) > 1:
-            raise InputError(f"{path}: the header names column {name!r} twice")
-
-
-def _number(cell, where, name):
-    """One cell as a finite float, or an InputError naming the place."""
-    text = cell.strip()
-    if not text:
-        raise InputError(f"{where}, column {name!r}: empty cell; every cell needs a number")
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"{where}, column {name!r}: {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(
-            f"{where}, column {name!r}: {text!r} is not a finite number; "
-            "remove or fill rows with NaN or inf"
-        )
-    return value
-
-
-# -------------------------------------------------------------------------------- fit
-def make_dataset(names, data, target, test_fraction, seed):
-    """Split the columns into inputs and target, and the rows at random into train/test.
-
-    Returns:
-        (dataset dict of (N_part, n_0) inputs and (N_part, 1) labels, input names).
-        target must be one of names.
-    """
-    inputs = [name for name in names if name != target]
-    x = data[:, [names.index(name) for name in inputs]]  # (N, n_0)
-    y = data[:, [names.index(target)]]  # (N, 1)
-    N = x.shape[0]
-    if N < MIN_ROWS:
-        raise InputError(f"only {N} data rows; kan-np fit needs at least {MIN_ROWS}")
-    if not 0 <= test_fraction < 1:
-        raise InputError(f"--test-fraction must be in [0, 1), got {test_fraction}")
-    n_test = max(1, round(test_fraction * N)) if test_fraction > 0 else 0
-    if N - n_test < 2:
-        raise InputError(f"--test-fraction {test_fraction} leaves {N - n_test} training rows")
-    order = np.random.default_rng(seed).permutation(N)  # (N,)
-    test, train = order[:n_test], order[n_test:]
-    if n_test == 0:  # no test set: "test" numbers are measured on the training rows
-        test = train
-    ds = {
-        "train_input": x[train],
-        "train_label": y[train],
-        "test_input": x[test],
-        "test_label": y[test],
-    }
-    return ds, inputs
-
-
-def standardize(ds, names):
-    """Standardise ds in place with train statistics; returns the normalization dict."""
-    norm = {}
-    for kind, labels in (("input", names[:-1]), ("label", names[-1:])):
-        train = ds[f"train_{kind}"]  # (N, C)
-        mean, std = train.mean(axis=0), train.std(axis=0)  # (C,), (C,)
-        constant = np.ptp(train, axis=0) == 0  # (C,); std itself can round to 1e-17
-        if constant.any():
-            column = labels[int(np.flatnonzero(constant)[0])]
-            raise InputError(
-                f"column {column!r} is constant on the training rows: "
-                "--normalize would divide by 0 (leave it out of the file)"
-            )
-        for part in ("train", "test"):
-            ds[f"{part}_{kind}"] = (ds[f"{part}_{kind}"] - mean) / std  # (N, C)
-        norm[f"mean_{kind}"], norm[f"std_{kind}"] = mean, std
-    return norm
+class Interrupted(Exception):
+    """Ctrl-C, after the model so far was rescued: one line on stderr, exit status 130."""
 
 
 def _width_list(text):
@@ -167,32 +64,51 @@ def _rmse(model, x, y):
     return float(np.sqrt(np.mean((predict(model, x) - y) ** 2)))
 
 
-def fit(args):
-    """`kan-np fit`: read, split, train (then prune / snap), report RMSE, save."""
-    import kan_np as kn
-    from kan_np import pruning
-    from kan_np.io import save
+def _check_fit_args(args, names):
+    """Everything about the request that can be checked before training: (target, lib)."""
+    from kan_np import checks, files
+    from kan_np.functions import get_function
 
-    names, data = read_csv(args.csv)
     target = names[-1] if args.target is None else args.target
     if target not in names:
         raise InputError(f"{args.csv} has no column {target!r}; columns: {', '.join(names)}")
-    if args.seed < 0:
-        raise InputError(f"--seed must be >= 0, got {args.seed}")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):  # before, not after, fit
-        raise InputError(f"--out {args.out}: there is no such folder")
+    checks.as_int(args.seed, "--seed", 0)
+    checks.as_int(args.digits, "--digits", 1)
+    lib = None if args.lib is None else [name.strip() for name in args.lib.split(",")]
+    for name in lib or []:
+        get_function(name)  # an unknown name fails now, not after the fit
+    files.check_save_path(args.out, protect=[args.csv])  # before, not after, training
+    return target, lib
+
+
+def fit(args):
+    """`kan-np fit`: read, split, train (then prune / snap), report RMSE, save.
+
+    The model after each completed stage is kept: Ctrl-C or a failed save stores it in a
+    fallback file (`_rescue`) instead of losing it.
+    """
+    import kan_np as kn
+
+    names, data = read_csv(args.csv)
+    target, lib = _check_fit_args(args, names)
     ds, inputs = make_dataset(names, data, target, args.test_fraction, args.seed)
+    classes = cli_predict.class_labels(ds, target) if args.task == "classify" else None
     raw = dict(ds)  # unnormalised arrays, for RMSE in the data's units
-    width = args.width or [len(inputs), 5, 1]
-    if width[0] != len(inputs) or width[-1] != 1:
+    outputs = len(classes) if classes else 1
+    width = args.width or [len(inputs), 5, outputs]
+    if width[0] != len(inputs) or width[-1] != outputs:
         raise InputError(
             f"--width must start with {len(inputs)} (the input columns: "
-            f"{', '.join(inputs)}) and end with 1 (the target), got {width}"
+            f"{', '.join(inputs)}) and end with {outputs} "
+            f"({'one per class' if classes else 'the target'}), got {width}"
         )
     model = kn.KAN(width, grid=args.grid, k=args.k, seed=args.seed)
-    if args.normalize:
-        model.normalization = standardize(ds, [*inputs, target])
+    if args.normalize:  # class numbers are labels, not values: never standardised
+        kinds = ("input",) if classes else ("input", "label")
+        model.normalization = standardize(ds, [*inputs, target], kinds)
     model.input_names, model.output_names = inputs, [target]
+    if classes:
+        model.classes, model.output_names = classes, [f"{target}={c:g}" for c in classes]
     n_train, n_test = len(raw["train_input"]), len(raw["test_input"])
     test_rows = f"{n_test} test" if args.test_fraction > 0 else "test = train"
     print(
@@ -200,88 +116,167 @@ def fit(args):
         f"inputs {', '.join(inputs)} -> target {target}"
     )
     print(f"model     KAN width {width}, G = {args.grid}, k = {args.k}")
-    options = dict(
-        opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
-    )
+    kept = Kept(args.out)
+    try:
+        _stages(args, model, ds, raw, lib, kept)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted during {kept.running}; " + kept.rescue()) from None
+    try:
+        save(kept.model, args.out)
+    except (OSError, ValueError) as err:
+        raise CannotDo(f"could not save {args.out} ({err}); " + kept.rescue()) from None
+    except KeyboardInterrupt:  # the old --out file is intact: saves are atomic
+        raise Interrupted(f"interrupted while saving {args.out}; " + kept.rescue()) from None
+    print(f"saved     {args.out}")
+    return 0
+
+
+def _stages(args, model, ds, raw, lib, kept):
+    """fit, then optionally prune + refit and snap + tune; `kept` follows the stages."""
+    from kan_np import pruning
 
     def train(label, lamb, **extra):
-        """Fit with this stage's penalty, print its RMSEs and seconds."""
-        start = time.perf_counter()
-        model.fit(ds, lamb=lamb, **options, **extra)
-        train_rmse = _rmse(model, raw["train_input"], raw["train_label"])
-        test_rmse = _rmse(model, raw["test_input"], raw["test_label"])
-        print(
-            f"{label:<9} {args.opt}, {args.steps} steps: train RMSE {train_rmse:.3e}, "
-            f"test RMSE {test_rmse:.3e} ({time.perf_counter() - start:.1f} s)"
+        """Fit with this stage's penalty, print its steps, RMSEs and seconds."""
+        kept.running, start = label, time.perf_counter()
+        classify = getattr(model, "classes", None) is not None  # set by --task classify
+        options = dict(
+            opt=args.opt, steps=args.steps, lr=args.lr, seed=args.seed, progress=not args.quiet
         )
+        options["loss"] = "cross_entropy" if classify else "mse"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            history = model.fit(ds, lamb=lamb, **options, **extra)
+        for warning in caught:  # shown as kan-np's own lines (see `main`)
+            warnings.warn(str(warning.message), warning.category, stacklevel=1)
+        done = len(history["loss"])  # recorded steps, fewer than asked if fit stopped early
+        score, name, form = (
+            (cli_predict.accuracy, "accuracy", ".4f") if classify else (_rmse, "RMSE", ".3e")
+        )
+        print(
+            f"{label:<9} {args.opt}, {done} steps: "
+            f"train {name} {score(model, raw['train_input'], raw['train_label']):{form}}, "
+            f"test {name} {score(model, raw['test_input'], raw['test_label']):{form}} "
+            f"({time.perf_counter() - start:.1f} s)"
+        )
+        if done or label != "fit" or args.steps == 0:  # an untrained first model is no result
+            kept.done(label, model)
+        if any("interrupted" in str(warning.message) for warning in caught):
+            raise KeyboardInterrupt  # fit kept its progress; stop here like Ctrl-C elsewhere
+        if kept.model is None:
+            raise CannotDo("no training step succeeded (see the warning above); nothing is saved")
 
     train("fit", args.lamb)
     if args.prune:
-        before = model.width
+        before, kept.running = model.width, "prune"
         model = pruning.prune(model)
         print(f"prune     width {before} -> {model.width}")
         train("refit", 0.0)
     if args.symbolic:
-        model.auto_symbolic(lib=args.lib)
+        kept.running = "symbolic"
+        model.auto_symbolic(lib=lib)
         train("symbolic", 0.0, update_grid=False)  # tunes the affine a, b, c, d of each edge
-        for name, expr in formulas(model):
-            print(f"formula   {name} = {expr}")
-    save(model, args.out)
-    print(f"saved     {args.out}")
-    return 0
+        _print_formula(model, args.digits, "formula   ")
+
+
+class Kept:
+    """The model after the last completed stage, and where to put it if all else fails."""
+
+    def __init__(self, out):
+        self.out, self.model, self.stage, self.running = out, None, None, "start"
+
+    def done(self, stage, model):
+        """Stage `stage` completed: keep an independent copy of its model."""
+        self.stage, self.model = stage, model.copy()
+
+    def rescue(self):
+        """Save the kept model to a fallback file; a sentence saying where (or why not)."""
+        if self.model is None:
+            return "no stage was completed, so there is no model to save"
+        folder, name = os.path.split(os.path.abspath(self.out))
+        stem = os.path.splitext(name)[0]
+        for place in (folder, os.getcwd(), tempfile.gettempdir()):
+            path, n = os.path.join(place, f"{stem}.rescued.npz"), 1
+            while os.path.lexists(path):
+                path, n = os.path.join(place, f"{stem}.rescued{n}.npz"), n + 1
+            try:
+                save(self.model, path)
+            except (OSError, ValueError):
+                continue
+            return f"the model after stage {self.stage!r} is saved to {path}"
+        return "the model could not be saved anywhere"
+
+
+def save(model, path):
+    """io.save (imported when first needed: `import kan_np.cli` stays light)."""
+    from kan_np.io import save as save_model
+
+    save_model(model, path)
 
 
 # ------------------------------------------------------------------ plot, formula, demo
 def plot(args):
     """`kan-np plot`: draw a saved model, activations over its stored training inputs."""
-    from kan_np import plotting
+    from kan_np import files, plotting
     from kan_np.io import load
 
     model = load(args.model)
     if model.train_input is None:
-        raise InputError(f"{args.model} holds no training inputs (never fitted, or saved with "
-                         "include_train_input=False); the drawing needs them")  # fmt: skip
+        raise InputError(
+            f"{args.model} holds no training inputs (never fitted, or saved with "
+            "include_train_input=False); the drawing needs them"
+        )
     out = args.output or os.path.splitext(args.model)[0] + ".png"
-    names = {"in_vars": getattr(model, "input_names", None),
-             "out_vars": getattr(model, "output_names", None)}  # fmt: skip
-    fig = plotting.plot(model, beta=args.beta, title=args.title, **names)
-    fig.savefig(out, dpi=args.dpi)
+    stem, suffix = os.path.splitext(out)
+    if not suffix:
+        out += ".png"  # what matplotlib would write anyway; now the name printed is true
+    elif suffix[1:].lower() not in _image_formats():
+        raise InputError(
+            f"-o {out}: unknown image type {suffix!r}; use one of "
+            f"{', '.join(sorted(_image_formats()))}"
+        )
+    files.check_save_path(out, protect=[args.model])
+    escape = [
+        None if names is None else [name.replace("$", r"\$") for name in names]
+        for names in (model.input_names, model.output_names)
+    ]  # no math text
+    fig = plotting.plot(
+        model, beta=args.beta, title=args.title, in_vars=escape[0], out_vars=escape[1]
+    )
+    files.write_atomic(
+        out, lambda f: fig.savefig(f, dpi=args.dpi, format=out.rsplit(".", 1)[1]), private=False
+    )
     print(f"saved     {out}")
     return 0
 
 
-def formulas(model, digits=4):
-    """[(output name, sympy expression)] of a snapped model, in the data's own units.
+def _image_formats():
+    """The file types matplotlib can write (png, pdf, svg, ...)."""
+    from matplotlib.figure import Figure
 
-    A model trained with --normalize computes y' = KAN(x') on standardised variables; here
-    x' = (x - mean) / std and y = y' std + mean are substituted back in. digits: significant
-    digits of the printed numbers (None: all).
-    """
-    import sympy
+    return set(Figure().canvas.get_supported_filetypes())
 
-    inputs = getattr(model, "input_names", None)
-    exprs = model.symbolic_formula(var_names=inputs, digits=digits)
-    norm = getattr(model, "normalization", None) or {}
-    outputs = getattr(model, "output_names", None) or [f"y_{o + 1}" for o in range(len(exprs))]
-    column = {name: j for j, name in enumerate(inputs or [])}
-    named = []
-    for o, expr in enumerate(exprs):
-        if "mean_input" in norm:
-            mean, std = norm["mean_input"], norm["std_input"]  # (n_0,)
-            expr = expr.xreplace({v: (v - mean[column[v.name]]) / std[column[v.name]]
-                                  for v in expr.free_symbols if v.name in column})  # fmt: skip
-        if "mean_label" in norm:
-            expr = expr * norm["std_label"][o] + norm["mean_label"][o]
-        if norm and digits is not None:  # the substitution brought full-precision numbers
-            expr = expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
-        named.append((outputs[o], expr))
-    return named
+
+def _print_formula(model, digits, prefix=""):
+    """Print each output's formula in the data's units and how well it matches the model."""
+    from kan_np import formula
+
+    named, check = formula.in_data_units(model, digits)
+    for name, expr in named:
+        print(f"{prefix}{name} = {expr}")
+    shown = "all digits" if check.digits is None else f"{check.digits} significant digits"
+    undefined = f", undefined at {check.undefined}" if check.undefined else ""
+    print(
+        f"{'check':<{len(prefix) or 6}}formula vs model on {check.points} training inputs: "
+        f"max relative error {check.error:.1e}{undefined} ({shown})"
+    )
 
 
 def formula(args):
     """`kan-np formula`: print the formula of a model whose every edge is symbolic."""
+    from kan_np import checks
     from kan_np.io import load
 
+    checks.as_int(args.digits, "--digits", 1)
     model = load(args.model)
     numeric = [
         (l, int(i), int(o))
@@ -296,8 +291,7 @@ def formula(args):
             f"(first: layer {l}, input {i} -> output {o}); a formula needs every "
             "edge snapped: train with `kan-np fit ... --symbolic`"
         )
-    for name, expr in formulas(model):
-        print(f"{name} = {expr}")
+    _print_formula(model, args.digits)
     return 0
 
 
@@ -349,11 +343,15 @@ def build_parser():
     p.add_argument("--lamb", type=float, default=0.0, help="sparsity penalty weight (default: 0)")
     p.add_argument("--prune", action="store_true", help="prune weak nodes, then train again")
     p.add_argument("--symbolic", action="store_true", help="snap edges to symbols, print formula")
-    p.add_argument("--lib", type=lambda text: text.split(","), metavar="F1,F2,...",
+    p.add_argument("--lib", metavar="F1,F2,...",
                    help="candidate functions for --symbolic, e.g. x,x^2,sin,exp (default: all)")
+    p.add_argument("--digits", type=int, default=4,
+                   help="significant digits of the formula; more are kept if needed (default: 4)")
     p.add_argument("--normalize", action="store_true", help="standardise with train mean, std")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default="model.npz", help="model file (default: model.npz)")
+
+    cli_predict.add_commands(sub, p, _command)  # fit --task, and the predict command
 
     p = _command(sub, "plot", plot, "draw a saved model to an image",
                  "Draw a saved model: each edge's activation over the stored training inputs, "
@@ -368,6 +366,8 @@ def build_parser():
                  "Print the sympy formula of a saved model whose edges are all symbolic "
                  "(see `kan-np fit --symbolic`).")
     p.add_argument("model", help="a .npz written by `kan-np fit` or kan_np.save")
+    p.add_argument("--digits", type=int, default=4,
+                   help="significant digits; more are kept if needed (default: 4)")
     return parser
 # fmt: on
 
@@ -375,17 +375,33 @@ def build_parser():
 def main(argv=None):
     """Entry point of `kan-np`; returns the exit status (module docstring)."""
     args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except CannotDo as err:
-        print(f"kan-np {args.command}: {err}", file=sys.stderr)
-        return 1
-    except (ValueError, TypeError, OSError) as err:  # the library's messages for bad input
-        print(f"kan-np {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"kan-np {args.command}: interrupted", file=sys.stderr)
-        return 130
+    prefix = f"kan-np {args.command}"
+    with warnings.catch_warnings():  # warnings as one line of ours, not Python's format
+        warnings.simplefilter("default")
+        warnings.showwarning = lambda message, *_, **__: print(
+            f"{prefix}: warning: {' '.join(str(message).split())}", file=sys.stderr
+        )
+        try:
+            return args.run(args)
+        except CannotDo as err:
+            print(f"{prefix}: {err}", file=sys.stderr)
+            return 1
+        except (ValueError, TypeError, OSError) as err:  # the library's messages for bad input
+            print(f"{prefix}: error: {' '.join(str(err).split())}", file=sys.stderr)
+            return 2
+        except Interrupted as err:
+            print(f"{prefix}: {err}", file=sys.stderr)
+            return 130
+        except KeyboardInterrupt:
+            print(f"{prefix}: interrupted", file=sys.stderr)
+            return 130
+        except Exception as err:  # a bug in kan_np: still one line, saying what to report
+            print(
+                f"{prefix}: internal error, please report it: {type(err).__name__}: "
+                f"{' '.join(str(err).split())}",
+                file=sys.stderr,
+            )
+            return 3
 
 
 if __name__ == "__main__":

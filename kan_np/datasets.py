@@ -1,6 +1,6 @@
 """Datasets: sample a function on a box, check a dataset, and the paper's toy functions.
 
-A dataset is a plain dict of float64 arrays (PAPER.md §3):
+A dataset is a plain dict of float64 arrays (the paper's §3 experiments use this form):
 
     train_input (N_train, I)   train_label (N_train, O)
     test_input  (N_test, I)    test_label  (N_test, O)
@@ -12,7 +12,6 @@ functions and Feynman equations of §3.2-3.3 are in `datasets_paper.py`.
 Letters: N samples, I input variables (n_var), O outputs.
 """
 
-import numbers
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -22,15 +21,6 @@ from scipy.special import j0
 from kan_np import checks
 
 DATASET_KEYS = ("train_input", "train_label", "test_input", "test_label")
-
-
-def _check_int(name, value, minimum):
-    # bool is an int subclass, but n_train=True is a bug, not a request for one sample.
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {value}")
-    return int(value)
 
 
 def parse_ranges(ranges, n_var):
@@ -120,10 +110,10 @@ def create_dataset(
     """
     if not callable(f):
         raise TypeError(f"f must be a function x (N, n_var) -> y; got {type(f).__name__}")
-    n_var = _check_int("n_var", n_var, 1)
-    n_train = _check_int("n_train", n_train, 1)
-    n_test = _check_int("n_test", n_test, 1)
-    seed = _check_int("seed", seed, 0)
+    n_var = checks.as_int(n_var, "n_var", 1)
+    n_train = checks.as_int(n_train, "n_train", 1)
+    n_test = checks.as_int(n_test, "n_test", 1)
+    seed = checks.as_seed(seed)
     box = parse_ranges(ranges, n_var)  # (I, 2)
     lo, width = box[:, 0], box[:, 1] - box[:, 0]  # (I,), (I,)
 
@@ -168,23 +158,6 @@ def _normalize(ds, kind):
     ds[f"std_{kind}"] = std
 
 
-def _as_float_matrix(name, value):
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a numeric array; got {type(value).__name__}") from error
-    if array.ndim != 2:
-        hint = " (for one column use .reshape(-1, 1))" if array.ndim == 1 else ""
-        raise ValueError(f"{name} must be 2-D (N, columns); got shape {array.shape}{hint}")
-    if array.shape[0] == 0:
-        raise ValueError(f"{name} has no rows; a dataset needs at least one sample")
-    if not np.all(np.isfinite(array)):
-        row, col = np.argwhere(~np.isfinite(array))[0]
-        n_bad = int(np.sum(~np.isfinite(array)))
-        raise ValueError(f"{name} has {n_bad} NaN or inf values (first at row {row}, column {col})")
-    return array
-
-
 def validate_dataset(ds):
     """Check a dataset and return it with float64 arrays.
 
@@ -216,7 +189,7 @@ def validate_dataset(ds):
             f"(x, y); got {type(ds).__name__}"
         )
     for key in DATASET_KEYS:
-        out[key] = _as_float_matrix(key, out[key])
+        out[key] = checks.as_float_matrix(out[key], key)
     for part in ("train", "test"):
         n_in, n_lab = out[f"{part}_input"].shape[0], out[f"{part}_label"].shape[0]
         if n_in != n_lab:
@@ -246,7 +219,7 @@ class Batches:
             raise ValueError("batch must be -1 (all samples) or a number of samples >= 1, got 0")
         self.size = self.N if batch == -1 or batch >= self.N else batch
         self.minibatch = self.size < self.N
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(checks.as_seed(seed))
 
     def draw(self):
         """(x, y) of this step: (B, n_0), (B, n_L); the full arrays themselves if B = N."""

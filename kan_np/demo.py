@@ -33,8 +33,13 @@ from typing import NamedTuple
 import numpy as np
 
 FULL = {"grid": 3, "lamb": 3e-3, "steps": (40, 10, 10), "new_grid": 10, "lib": None}
-FAST = {"grid": 3, "lamb": 3e-3, "steps": (4, 2, 2), "new_grid": 5,
-        "lib": ["x", "x^2", "sin", "exp", "tanh", "0"]}  # fmt: skip
+FAST = {
+    "grid": 3,
+    "lamb": 3e-3,
+    "steps": (4, 2, 2),
+    "new_grid": 5,
+    "lib": ["x", "x^2", "sin", "exp", "tanh", "0"],
+}
 DIGITS = 5  # significant digits of the printed formula: pi shows as 3.1416
 NAMES = ["$x_1$", "$x_2$"]
 

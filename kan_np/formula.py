@@ -28,22 +28,23 @@ below 10^{-D} times the sum's largest coefficient is dropped (it would not show 
 next to that term). Coefficients are compared as written, which presumes node values of
 order one (as KAN inputs in [-1, 1] and their activations are). Integers are left alone.
 So 1.0000000002 * x_2**2 + 3e-11 * x_2 prints as 1.0*x_2**2.
+
+Checking (`checked`): that presumption can fail (a huge coefficient next to a constant, a
+cancellation, normalisation constants substituted back), so a formula of a fully snapped
+model is evaluated on the model's data and compared with the model itself. When rounding
+changed it by more than its last printed digit (relative error 10^{1-D}), it is rebuilt
+with D + 2, D + 4, ... digits (then all) and a RuntimeWarning says by how much the short
+one was off. Points where the formula is undefined but the model is not (the library
+guards sqrt, log, 1/x outside their domain) are counted and reported too.
 """
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
+from kan_np import checks
 from kan_np.functions import get_function
-
-
-def _check_digits(digits):
-    """digits as an int >= 1, or None."""
-    if digits is None:
-        return None
-    if isinstance(digits, bool) or not isinstance(digits, int | np.integer) or digits < 1:
-        raise ValueError(f"digits must be an int >= 1 or None, got {digits!r}")
-    return int(digits)
 
 
 def _symbols(var_names, n):
@@ -53,8 +54,9 @@ def _symbols(var_names, n):
     if var_names is None:
         return [sympy.Symbol(f"x_{p + 1}") for p in range(n)]
     if isinstance(var_names, str) or len(var_names) != n:
-        raise ValueError(f"var_names must be a list of {n} names (one per input), got "
-                         f"{var_names!r}")  # fmt: skip
+        raise ValueError(
+            f"var_names must be a list of {n} names (one per input), got {var_names!r}"
+        )
     out = []
     for name in var_names:
         if not isinstance(name, str | sympy.Symbol) or not str(name):
@@ -87,8 +89,17 @@ def round_sum(expr, digits):
     return sympy.Add(*kept)
 
 
-POWERS = {"x^2": 2, "x^3": 3, "x^4": 4, "x^5": 5, "1/x": -1, "1/x^2": -2, "1/x^3": -3,
-          "1/x^4": -4, "1/x^5": -5}  # fmt: skip
+POWERS = {
+    "x^2": 2,
+    "x^3": 3,
+    "x^4": 4,
+    "x^5": 5,
+    "1/x": -1,
+    "1/x^2": -2,
+    "1/x^3": -3,
+    "1/x^4": -4,
+    "1/x^5": -5,
+}
 ODD = ("sin", "tan", "tanh", "arcsin", "arctan", "arctanh", "sgn")  # f(-z) = -f(z)
 EVEN = ("cos", "abs", "gaussian")  # f(-z) = f(z)
 
@@ -152,16 +163,30 @@ def symbolic_formula(model, var_names=None, digits=4):
 
     Args:
         model: a KAN, ideally with every live edge snapped (`auto_symbolic`, `fix_symbolic`).
-        var_names: names of the n_0 inputs (default x_1, ..., x_n, counting from 1).
+        var_names: names of the n_0 inputs (default: the model's input_names, e.g. a
+            DataFrame's columns, else x_1, ..., x_n, counting from 1).
         digits: significant digits of the printed numbers (module docstring), None: exact.
     Returns:
         a list of n_L sympy expressions, one per output. Numeric edges still in the model
         appear as phi_{l,i,j}(input) placeholders, with a RuntimeWarning listing them.
+        A formula of a fully snapped model is checked against the model (`checked`): if
+        rounding to `digits` changed it, more digits are kept and a warning says so.
+    """
+    var_names = getattr(model, "input_names", None) if var_names is None else var_names
+    nodes = _symbols(var_names, model.width[0])
+    digits = checks.as_optional_int(digits, "digits", 1)
+    x = check_points(model)  # (N, n_0)
+    exprs, _ = checked(lambda d: compose(model, nodes, d), nodes, x, model(x), digits)
+    return exprs
+
+
+def compose(model, nodes, digits):
+    """The output expressions for input expressions `nodes`, rounded to `digits`.
+
+    Numeric edges become phi_{l,i,j} placeholders; a RuntimeWarning lists them.
     """
     import sympy
 
-    digits = _check_digits(digits)
-    nodes = _symbols(var_names, model.width[0])
     numeric = []
     for l, layer in enumerate(model.layers):
         outputs = []
@@ -178,7 +203,152 @@ def symbolic_formula(model, var_names=None, digits=4):
             outputs.append(sympy.Add(*terms))
         nodes = outputs
     if numeric:
-        warnings.warn(f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
-                      f"phi_{{l,i,j}}(...) in the formula: {numeric}", RuntimeWarning,
-                      stacklevel=3)  # fmt: skip
+        warnings.warn(
+            f"{len(numeric)} numeric edge(s) (l, i, j) are not snapped and appear as "
+            f"phi_{{l,i,j}}(...) in the formula: {numeric}",
+            RuntimeWarning,
+            stacklevel=6,
+        )
     return [round_sum(u, digits) for u in nodes]
+
+
+# ------------------------------------------------------------------ checking the result
+CHECK_POINTS = 1000  # at most this many points of the data are used for the check
+
+
+def check_points(model):
+    """(N, n_0) inputs to check a formula on: the training inputs of the last `fit`
+    (at most CHECK_POINTS of them, evenly spaced), else a seeded uniform sample of the
+    first layer's grid ranges."""
+    x = getattr(model, "train_input", None)
+    if x is not None:
+        return x[:: max(1, len(x) // CHECK_POINTS)]  # (N, n_0)
+    layer = model.layers[0]
+    knots = layer.knots  # (I, G+2k+1)
+    lo, hi = knots[:, layer.k], knots[:, -layer.k - 1]  # (I,) the grid's ends
+    return np.random.default_rng(0).uniform(lo, hi, (200, len(lo)))  # (200, n_0)
+
+
+class FormulaCheck(NamedTuple):
+    """How a formula matches its model on N points (see `formula_error`)."""
+
+    digits: int | None  # significant digits it was rounded to (None: all)
+    error: float  # max relative error where the formula is defined
+    undefined: int  # points where the formula is NaN or inf but the model is finite
+    points: int  # N
+
+
+def formula_error(exprs, symbols, x, reference):
+    r"""Relative error of formulas against reference values, in significant-digit terms.
+
+    .. math:: e = \max_o \frac{\max_n |f_o(x_n) - y_{n,o}|}{\max_n |y_{n,o}|}
+
+    over the points where f is finite. The library's functions are guarded outside their
+    domain (sqrt, log, 1/x; see `functions.py`) and their sympy forms are not, so a
+    formula can be undefined where the model is not: those points are counted apart.
+    Args: exprs: n_L sympy expressions of `symbols`; x (N, n_0); reference (N, n_L).
+    Returns: (e, number of points where some f_o is not finite); (inf, N) for formulas
+    with phi placeholders.
+    """
+    import sympy
+
+    worst, undefined = 0.0, np.zeros(len(x), dtype=bool)  # (N,)
+    for o, expr in enumerate(exprs):
+        if expr.atoms(_undefined()):
+            return np.inf, len(x)  # phi placeholders: no value to compare
+        f = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)
+        with np.errstate(all="ignore"):
+            values = np.broadcast_to(np.asarray(f(*x.T), dtype=complex), x.shape[:1])  # (N,)
+            diff = np.abs(values - reference[:, o])  # (N,)
+        bad = ~np.isfinite(diff)  # (N,)
+        undefined |= bad
+        scale = max(float(np.abs(reference[:, o]).max()), 1e-300)
+        worst = max(worst, float(diff[~bad].max(initial=0.0)) / scale)
+    return worst, int(undefined.sum())
+
+
+def checked(build, symbols, x, reference, digits):
+    """build(digits) made to agree with reference: more digits until it does, or a warning.
+
+    The tolerance is 10^{1-digits} (the last printed digit). Tried: digits, digits + 2,
+    ..., 16, then all digits. Returns (exprs, FormulaCheck).
+    """
+    exprs = build(digits)
+    first, undefined = formula_error(exprs, symbols, x, reference)
+    if any(e.atoms(_undefined()) for e in exprs):
+        return exprs, FormulaCheck(digits, np.inf, undefined, len(x))
+    tol = 0.0 if digits is None else 10.0 ** (1 - digits)
+    used, error = digits, first
+    while error > tol and used is not None:
+        used = used + 2 if used + 2 <= 16 else None
+        exprs = build(used)
+        error, undefined = formula_error(exprs, symbols, x, reference)
+    if used != digits:
+        shown = "all digits" if used is None else f"{used} digits"
+        result = "agrees" if error <= tol else f"still differs by {error:.2g}"
+        warnings.warn(
+            f"the formula rounded to {digits} digits differs from the model by "
+            f"{first:.2g} (relative, max over {len(x)} points); with {shown} it "
+            f"{result}, and that formula is returned",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    if undefined:
+        warnings.warn(
+            f"the formula is undefined (NaN or inf) at {undefined} of {len(x)} "
+            "points where the model is finite: the model's functions are guarded "
+            "outside their domain (sqrt, log, 1/x; see functions.py), the formula "
+            "is not; trust it only where it is defined",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return exprs, FormulaCheck(used, error, undefined, len(x))
+
+
+def _undefined():
+    """sympy's class of undefined functions applied to something (the phi placeholders)."""
+    import sympy
+
+    return sympy.core.function.AppliedUndef
+
+
+def in_data_units(model, digits=4):
+    r"""The checked formula of a snapped model in the data's own units.
+
+    A model trained on standardised data (``model.normalization``, see `io`) computes
+    y' = KAN(x') with x' = (x - mean) / std; here x' is substituted and y = y' std + mean
+    taken, so the formula maps raw inputs to raw outputs, named by ``model.input_names``
+    and ``model.output_names`` when present. It is checked against `io.predict` on the
+    training inputs (`checked`: more digits, or a warning, when rounding changed it).
+
+    Returns:
+        ([(output name, sympy expression)], FormulaCheck).
+    """
+    import sympy
+
+    from kan_np.io import predict
+
+    symbols = _symbols(getattr(model, "input_names", None), model.width[0])
+    digits = checks.as_optional_int(digits, "digits", 1)
+    norm = getattr(model, "normalization", None) or {}
+
+    def build(d):
+        exprs = compose(model, symbols, d)
+        if "mean_input" in norm:
+            mean, std = norm["mean_input"], norm["std_input"]  # (n_0,)
+            raw = {s: (s - mean[j]) / std[j] for j, s in enumerate(symbols)}
+            exprs = [expr.xreplace(raw) for expr in exprs]
+        if "mean_label" in norm:
+            exprs = [e * norm["std_label"][o] + norm["mean_label"][o] for o, e in enumerate(exprs)]
+        if norm and d is not None:  # the substitution brought full-precision numbers
+            exprs = [
+                e.xreplace({f: sympy.Float(f, d) for f in e.atoms(sympy.Float)}) for e in exprs
+            ]
+        return exprs
+
+    x = check_points(model)  # (N, n_0), standardised when the model was trained so
+    if "mean_input" in norm:
+        x = x * norm["std_input"] + norm["mean_input"]  # (N, n_0) in the data's units
+    exprs, report = checked(build, symbols, x, predict(model, x), digits)
+    outputs = getattr(model, "output_names", None) or [f"y_{o + 1}" for o in range(len(exprs))]
+    return list(zip(outputs, exprs, strict=True)), report

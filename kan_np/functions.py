@@ -85,7 +85,7 @@ def _inside(x, lo, hi):
 
 def _int_power(u, n):
     """u^n for an int n >= 0 by repeated multiplication: NumPy's u**n with n > 2 calls the
-    general pow, which is ~100× slower on negative bases (the grid search calls it a lot)."""
+    general pow, which is much slower on negative bases (the grid search calls it a lot)."""
     out = np.ones_like(u, dtype=np.float64)
     for _ in range(n):
         out *= u

@@ -10,19 +10,34 @@ with b the base function (silu by default), B_m the B-spline basis of input i's 
 sigma_{i,o}(x) = c f(a x + b) + d on the edges snapped to a symbolic function f (zero on
 numeric edges; see `symbolic_edges.py`).
 
-Speed: the basis is built once per input value, (N, I, M), and the spline part of all I*O
+The numeric part is the pair `layer_forward` / `layer_backward` (CS231n style: forward
+returns (y, cache), backward takes dy first). With the masked scales
+w~b = mask w^b, w~s = mask w^s, and Wc_{i,o,m} = w~s_{i,o} c_{i,o,m}:
+
+.. math:: y = B W + b(x)\, \tilde w^b, \qquad W = Wc \text{ as an } (I M, O) \text{ matrix},
+
+so the basis is built once per input value, (N, I, M), and the spline part of all I*O
 edges is one matrix product (N, I*M) @ (I*M, O). No (N, I, O, M) array ever exists; the
-per-edge activations (N, I, O) are built only when asked for (penalty, plots, scores).
+per-edge activations (N, I, O) are built only when asked for (`edges.py`).
+
+`KANLayer` holds the arrays and composes three pairs: this numeric one, the per-edge
+activations (`edges.edge_acts` / `edge_acts_backward`, for the penalty) and the symbolic
+edges (`symbolic_edges.forward` / `backward`); the results add up.
 
 Every per-edge array is stored in (I, O, ...) order: coef (I, O, M), scale_base (I, O),
-scale_sp (I, O), mask (I, O), affine (I, O, 4). These arrays are the layer's own storage:
-optimisers and grid updates change them in place.
+scale_sp (I, O), mask (I, O), affine (I, O, 4); the knots are (I, G+2k+1). These arrays are
+the layer's own storage: optimisers and grid updates change them in place.
 """
+
+import copy
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit
 
-from kan_np import bspline, symbolic_edges
+from kan_np import bspline, bspline_fast, checks, edges, symbolic_edges
+from kan_np.bspline_fast import LocalBasis
+from kan_np.symbolic_edges import SymbolicCache
 
 PARAM_NAMES = ("coef", "scale_base", "scale_sp", "affine")
 
@@ -32,7 +47,7 @@ def silu(x):
     return x * expit(x)
 
 
-def dsilu(x):
+def silu_prime(x):
     """b'(x) = s(x) (1 + x (1 - s(x))), s the logistic sigmoid."""
     s = expit(x)
     return s * (1.0 + x * (1.0 - s))
@@ -50,10 +65,92 @@ BASE_FUNCTIONS = {  # name -> (x, derivative?) -> (b(x), b'(x) or None)
 }
 
 
-def _check_base_fun(name):
-    if not isinstance(name, str) or name not in BASE_FUNCTIONS:
-        raise ValueError(f"base_fun must be one of {sorted(BASE_FUNCTIONS)}, got {name!r}")
-    return name
+class LayerParams(NamedTuple):
+    """Everything `layer_forward` reads (the arrays are the layer's own, not copies)."""
+
+    knots: np.ndarray  # (I, G+2k+1)
+    coef: np.ndarray  # (I, O, M), M = G + k
+    scale_base: np.ndarray  # (I, O)  w^b
+    scale_sp: np.ndarray  # (I, O)  w^s
+    mask: np.ndarray  # (I, O)  1 = numeric edge, 0 = off (pruned or symbolic)
+    k: int  # spline order
+    base_fun: str = "silu"  # a key of BASE_FUNCTIONS
+
+
+class LayerCache(NamedTuple):
+    """What `layer_backward` (and `edges`) need from the forward pass, nothing else."""
+
+    x: np.ndarray  # (N, I)
+    B: np.ndarray  # (N, I, M) basis values
+    local: LocalBasis  # the k+1 local values; local.values_dx is None when dx is not needed
+    base: np.ndarray  # (N, I) b(x)
+    base_prime: np.ndarray | None  # (N, I) b'(x), None when dx is not needed
+    W: np.ndarray  # (I*M, O) the masked spline weights as one matrix
+
+
+def layer_forward(x, p, need_dx=True):
+    r"""y_{n,o} = \sum_{i,m} B_m(x_{n,i}) Wc_{i,o,m} + \sum_i b(x_{n,i}) \tilde w^b_{i,o}.
+
+    Args:
+        x: (N, I) inputs.
+        p: LayerParams.
+        need_dx: keep b'(x) and dB/dx, so that `layer_backward` can return dx.
+    Returns:
+        y (N, O) and a LayerCache.
+    """
+    checks.expect_shape(x, (None, p.knots.shape[0]), "x", "(N, I)")
+    N, I = x.shape
+    O, M = p.coef.shape[1], p.coef.shape[2]
+    local = bspline_fast.local_basis(x, p.knots, p.k, derivative=need_dx)
+    B = bspline_fast.to_dense(local, M)  # (N, I, M)
+    w_b_masked = p.mask * p.scale_base  # (I, O)
+    Wc = (p.mask * p.scale_sp)[:, :, None] * p.coef  # (I, O, M)
+    W = Wc.transpose(0, 2, 1).reshape(I * M, O)  # (I*M, O)  row i*M + m is Wc[i, :, m]
+    base, base_prime = BASE_FUNCTIONS[p.base_fun](x, need_dx)  # (N, I) b(x), b'(x)
+    y = B.reshape(N, I * M) @ W + base @ w_b_masked  # (N, O)
+    return y, LayerCache(x, B, local, base, base_prime, W)
+
+
+def layer_backward(dy, cache, p):
+    r"""Gradients of the loss through `layer_forward`, from dy = dL/dy (N, O).
+
+    .. math::
+        dWc_{i,o,m} = \sum_n dy_{n,o} B_m(x_{n,i}), \qquad
+        dc = \tilde w^s\, dWc, \qquad dw^s = \mathrm{mask} \sum_m dWc\, c,
+
+        dw^b_{i,o} = \mathrm{mask}_{i,o} \sum_n dy_{n,o} b(x_{n,i}), \qquad
+        dx_{n,i} = \sum_m dB_{n,i,m} B'_m(x_{n,i}) + b'(x_{n,i})\, dbase_{n,i},
+
+    with dB = dy W^T (N, I, M) and dbase = dy (\tilde w^b)^T (N, I).
+
+    Returns:
+        dx (N, I), or None when the forward ran with need_dx=False, and
+        {"coef": (I, O, M), "scale_base": (I, O), "scale_sp": (I, O)}.
+    """
+    N, I, M = cache.B.shape
+    checks.expect_shape(dy, (N, p.coef.shape[1]), "dy", "(N, O)")
+    O = dy.shape[1]
+    dWc = (cache.B.reshape(N, I * M).T @ dy).reshape(I, M, O).transpose(0, 2, 1)  # (I, O, M)
+    grads = {
+        "coef": (p.mask * p.scale_sp)[:, :, None] * dWc,  # (I, O, M)
+        "scale_base": p.mask * (cache.base.T @ dy),  # (I, O)
+        "scale_sp": p.mask * np.einsum("iom,iom->io", dWc, p.coef),  # (I, O)
+    }
+    if cache.local.values_dx is None:
+        return None, grads
+    dB = (dy @ cache.W.T).reshape(N, I, M)  # (N, I, M)
+    dbase = dy @ (p.mask * p.scale_base).T  # (N, I)
+    dx = bspline_fast.chain_dx(dB, cache.local) + cache.base_prime * dbase  # (N, I)
+    return dx, grads
+
+
+class KANLayerCache(NamedTuple):
+    """The caches of the pairs `KANLayer.forward` composed."""
+
+    numeric: LayerCache
+    symbolic: SymbolicCache | None  # None without symbolic edges
+    acts: np.ndarray | None  # (N, I, O) phi of every edge (numeric + symbolic), if asked
+    acts_symbolic: np.ndarray | None  # (N, I, O) the symbolic part of acts, if any
 
 
 class KANLayer:
@@ -76,13 +173,24 @@ class KANLayer:
         rng: a numpy.random.Generator.
     """
 
-    def __init__(self, in_dim, out_dim, grid=5, k=3, grid_range=(-1.0, 1.0), base_fun="silu",
-                 init="pykan", noise_scale=0.3, rng=None):  # fmt: skip
+    def __init__(
+        self,
+        in_dim,
+        out_dim,
+        grid=5,
+        k=3,
+        grid_range=(-1.0, 1.0),
+        base_fun="silu",
+        init="pykan",
+        noise_scale=0.3,
+        rng=None,
+    ):
         rng = np.random.default_rng(0) if rng is None else rng
         I, O, G = in_dim, out_dim, grid
         self.k = k
-        self.base_fun = _check_base_fun(base_fun)
-        self.grid = bspline.make_grid(G, k, grid_range, I=I)  # (I, G+2k+1)
+        self.base_fun = checks.as_choice(base_fun, "base_fun", sorted(BASE_FUNCTIONS))
+        checks.as_choice(init, "init", ("pykan", "paper"))
+        self.knots = bspline.make_grid(G, k, grid_range, I=I)  # (I, G+2k+1)
         self.mask = np.ones((I, O))  # (I, O)
         self.affine = np.zeros((I, O, 4))  # (I, O, 4)  a, b, c, d of symbolic edges
         self.symbolic = {}  # (i, o) -> function name, for the snapped edges
@@ -94,11 +202,9 @@ class KANLayer:
         elif init == "pykan":
             self.scale_base = rng.uniform(-1.0, 1.0, (I, O)) / np.sqrt(I)  # (I, O)
             self.scale_sp = np.full((I, O), 1.0 / np.sqrt(I))  # (I, O)
-            points = self.grid[:, k : k + G + 1].T  # (G+1, I)  the grid points
+            points = self.knots[:, k : k + G + 1].T  # (G+1, I)  the grid points
             noise = (rng.random((G + 1, I, O)) - 0.5) * noise_scale / G  # (G+1, I, O)
-            self.coef = bspline.fit_coef(points, noise, self.grid, k)  # (I, O, M)
-        else:
-            raise ValueError(f"init must be 'pykan' or 'paper', got {init!r}")
+            self.coef = bspline.fit_coef(points, noise, self.knots, k)  # (I, O, M)
 
     @property
     def in_dim(self):
@@ -113,104 +219,89 @@ class KANLayer:
     @property
     def G(self):
         """The number of grid intervals."""
-        return self.grid.shape[1] - 1 - 2 * self.k
+        return self.knots.shape[1] - 1 - 2 * self.k
+
+    @property
+    def grid(self):
+        """The knot array under its former name; prefer `knots` (G is `layer.G`)."""
+        return self.knots
+
+    @grid.setter
+    def grid(self, value):
+        self.knots = value
 
     def params(self):
         """The trainable arrays by name (the layer's own storage, not copies)."""
         return {name: getattr(self, name) for name in PARAM_NAMES}
 
     # ------------------------------------------------------------------ forward / backward
+    def layer_params(self):
+        """This layer's arrays as the LayerParams of `layer_forward` (own storage)."""
+        return LayerParams(
+            self.knots, self.coef, self.scale_base, self.scale_sp, self.mask, self.k, self.base_fun
+        )
+
     def forward(self, x, need_dx=True, want_acts=False):
-        r"""y_{n,o} = \sum_i \phi_{i,o}(x_{n,i}).
+        r"""y = numeric edges (`layer_forward`) + symbolic edges (`symbolic_edges.forward`).
 
         Args:
             x: (N, I) inputs (already validated by the caller).
             need_dx: keep what `backward` needs for dx (the basis derivative).
             want_acts: also build the per-edge activations phi_{i,o}(x_{n,i}).
         Returns:
-            y: (N, O), and a cache for `backward` (cache["acts"]: (N, I, O) when asked).
+            y (N, O) and a KANLayerCache (cache.acts: (N, I, O) when asked for).
         """
-        N, I = x.shape
-        k, M, O = self.k, self.coef.shape[2], self.out_dim
-        local = bspline.local_basis(x, self.grid, k, derivative=need_dx)
-        B = bspline.to_dense(local, M)  # (N, I, M)
-        w_b = self.mask * self.scale_base  # (I, O)
-        w_s = self.mask * self.scale_sp  # (I, O)
-        W = (w_s[:, :, None] * self.coef).transpose(0, 2, 1).reshape(I * M, O)  # (I*M, O)
-        base, dbase = BASE_FUNCTIONS[self.base_fun](x, need_dx)  # (N, I) b(x) and b'(x)
-        y = B.reshape(N, I * M) @ W + base @ w_b  # (N, O)
-        cache = {"x": x, "local": local, "B": B, "W": W, "base": base, "dbase": dbase,
-                 "w_b": w_b, "w_s": w_s}  # fmt: skip
+        p = self.layer_params()
+        y, numeric = layer_forward(x, p, need_dx)
+        acts = edges.edge_acts(numeric, p) if want_acts else None
+        if not self.symbolic:
+            return y, KANLayerCache(numeric, None, acts, None)
+        y_sym, acts_sym, sym = symbolic_edges.forward(x, self.affine, self.symbolic, want_acts)
         if want_acts:
-            spline = np.einsum("nim,iom->nio", B, self.coef, optimize=True)  # (N, I, O)
-            cache["spline"] = spline
-            cache["acts"] = w_b * base[:, :, None] + w_s * spline  # (N, I, O)
-        if self.symbolic:
-            y += symbolic_edges.forward(self, x, cache)
-        return y, cache
+            acts = acts + acts_sym  # (N, I, O)
+        return y + y_sym, KANLayerCache(numeric, sym, acts, acts_sym)
 
-    def backward(self, dy, cache, dacts=None, need_dx=True):
-        r"""Gradients of the loss through the layer.
+    def backward(self, dy, cache, dacts=None, dacts_numeric=None):
+        """Gradients of the loss: the pairs' backward passes, added.
 
-        With \phi = w_b b(x) + w_s \sum_m c_m B_m(x) on each unmasked edge:
-        dL/dc_{i,o,m} = w_s \sum_n dy_{n,o} B_m(x_{n,i}),
-        dL/dw_s = \sum_{n,m} dy_{n,o} c_m B_m(x_{n,i}),   dL/dw_b = \sum_n dy_{n,o} b(x_{n,i}),
-        dL/dx_{n,i} = \sum_o dy_{n,o} \phi'_{i,o}(x_{n,i}).
-        `dacts` (N, I, O), the loss gradient w.r.t. the per-edge activations (from a
-        penalty), adds to dy_{n,o} edge by edge.
-
+        Args:
+            dy: (N, O) dL/dy.
+            cache: the KANLayerCache of `forward`.
+            dacts: (N, I, O) or None, dL/d cache.acts (a penalty on every edge's value).
+            dacts_numeric: (N, I, O) or None, dL/d (acts - acts_symbolic) (a penalty on
+                the numeric part only, as pykan's).
         Returns:
-            dx (N, I) (None unless need_dx) and a dict of gradients shaped like params().
+            dx (N, I) (None unless the forward ran with need_dx) and a dict of gradients
+            shaped like params().
         """
-        x, B, W, base = cache["x"], cache["B"], cache["W"], cache["base"]
-        w_b, w_s = cache["w_b"], cache["w_s"]
-        N, I = x.shape
-        M, O = B.shape[2], dy.shape[1]
-        dW = (B.reshape(N, I * M).T @ dy).reshape(I, M, O).transpose(0, 2, 1)  # (I, O, M)
-        if dacts is not None:
-            dW += np.einsum("nio,nim->iom", dacts, B, optimize=True)  # same chain, per edge
-        dcoef = w_s[:, :, None] * dW  # (I, O, M)   d(w_s c B)/dc = w_s B
-        dscale_sp = self.mask * np.einsum("iom,iom->io", dW, self.coef)  # (I, O)
-        dbase_edge = base.T @ dy  # (I, O)   sum_n b(x_ni) dy_no
-        if dacts is not None:
-            dbase_edge += np.einsum("nio,ni->io", dacts, base)
-        dscale_base = self.mask * dbase_edge  # (I, O)
-        grads = {"coef": dcoef, "scale_base": dscale_base, "scale_sp": dscale_sp,
-                 "affine": np.zeros_like(self.affine)}  # fmt: skip
-
-        dx = None
-        if need_dx:
-            local = cache["local"]
-            dB_side = (dy @ W.T).reshape(N, I, M)  # (N, I, M)  sum_o dy_o w_s c_{i,o,m}
-            dbase_side = dy @ w_b.T  # (N, I)        sum_o dy_o w_b_{i,o}
-            if dacts is not None:
-                dB_side += np.einsum("nio,iom->nim", dacts, w_s[:, :, None] * self.coef)
-                dbase_side += np.einsum("nio,io->ni", dacts, w_b)
-            # chain rule through the basis: only the k+1 local derivatives are non-zero
-            picked = np.take(dB_side.reshape(-1), local.pos, mode="clip")  # (k+1, N, I)
-            picked *= local.dvalues
-            dx = picked.sum(axis=0) + cache["dbase"] * dbase_side  # (N, I)
-        if self.symbolic:
-            dx_sym = symbolic_edges.backward(self, dy, cache, dacts, grads["affine"])
-            if need_dx:
-                dx += dx_sym
+        p = self.layer_params()
+        dx, grads = layer_backward(dy, cache.numeric, p)
+        d_edges = [d for d in (dacts, dacts_numeric) if d is not None]
+        if d_edges:
+            dx_edges, grads_edges = edges.edge_acts_backward(sum(d_edges), cache.numeric, p)
+            grads = {name: grads[name] + grads_edges[name] for name in grads}
+            dx = None if dx is None else dx + dx_edges
+        grads["affine"] = np.zeros_like(self.affine)  # (I, O, 4)
+        if cache.symbolic is not None:
+            dx_sym, grads["affine"] = symbolic_edges.backward(dy, cache.symbolic, dacts)
+            dx = None if dx is None else dx + dx_sym
         return dx, grads
 
     def activations(self, x):
         """Per-edge activations phi_{i,o}(x_{n,i}), (N, I) -> (N, I, O)."""
-        return self.forward(x, need_dx=False, want_acts=True)[1]["acts"]
+        return self.forward(x, need_dx=False, want_acts=True)[1].acts
 
     # ------------------------------------------------------------------------------ grids
     def spline_values(self, x):
         """The spline part sum_m c_{i,o,m} B_m(x_{n,i}) of every edge, (N, I) -> (N, I, O)."""
-        return bspline.evaluate(x, self.grid, self.coef, self.k)
+        return bspline.evaluate(x, self.knots, self.coef, self.k)
 
     def _set_grid(self, points, x):
         """Move to new grid points (I, G'+1), refitting coef to keep the splines on x."""
         target = self.spline_values(x)  # (N, I, O)
-        grid = bspline.extend_grid(points, self.k)  # (I, G'+2k+1)
-        coef = bspline.fit_coef(x, target, grid, self.k)  # (I, O, G'+k)
-        return grid, coef
+        knots = bspline.extend_grid(points, self.k)  # (I, G'+2k+1)
+        coef = bspline.fit_coef(x, target, knots, self.k)  # (I, O, G'+k)
+        return knots, coef
 
     def update_grid(self, x, grid_eps=0.02, margin=0.01):
         r"""Grid update from samples (§2.4), in place; the splines keep their values on x.
@@ -228,12 +319,12 @@ class KANLayer:
             margin: widening of the sample range on each side, >= 0.
         """
         points = bspline.grid_from_samples(x, self.G, grid_eps, margin)  # (I, G+1), NaN rows kept
-        old = self.grid[:, self.k : self.k + self.G + 1]  # (I, G+1)
+        old = self.knots[:, self.k : self.k + self.G + 1]  # (I, G+1)
         keep = np.isnan(points).any(axis=1)  # (I,)  constant inputs keep grid and splines
         points[keep] = old[keep]
-        grid, coef = self._set_grid(points, x)
+        knots, coef = self._set_grid(points, x)
         coef[keep] = self.coef[keep]
-        self.grid[...] = grid
+        self.knots[...] = knots
         self.coef[...] = coef
 
     def refined(self, new_G, x):
@@ -243,18 +334,13 @@ class KANLayer:
         when G' is a multiple of G the old knots are kept), and the new coefficients are the
         least-squares fit to the old splines at the samples x (N, I).
         """
-        old = self.grid[:, self.k : self.k + self.G + 1]  # (I, G+1)
+        old = self.knots[:, self.k : self.k + self.G + 1]  # (I, G+1)
         where = np.linspace(0, self.G, new_G + 1)  # (G'+1,)
         points = np.stack([np.interp(where, np.arange(self.G + 1), row) for row in old])
         new = self.copy()
-        new.grid, new.coef = self._set_grid(points, x)
+        new.knots, new.coef = self._set_grid(points, x)
         return new
 
     def copy(self):
-        """An independent deep copy."""
-        new = object.__new__(KANLayer)
-        new.__dict__ = {
-            key: (value.copy() if isinstance(value, np.ndarray | dict) else value)
-            for key, value in self.__dict__.items()
-        }
-        return new
+        """An independent deep copy (every array, dict and attribute)."""
+        return copy.deepcopy(self)

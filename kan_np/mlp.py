@@ -10,11 +10,11 @@ with W (I, O), b (O,) and sigma = tanh or silu, and the loss is the KAN's mean s
 .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{MLP}(x)_{n,o} - y_{n,o})^2 .
 
 The model offers what `training.fit` calls on a KAN: `check_input`, `width`, `train_input`,
-`parameters`, `get_flat`/`set_flat`/`flatten_grads`, `_loss_and_grad`, `update_grid` and
-`layers[l].forward(x, need_dx=False)` / `layers[l].grid`. So ``training.fit(mlp, ds, ...)``
-(or ``mlp.fit(ds, ...)``) trains it with the SAME Adam and L-BFGS code as a KAN. An MLP has
-no knots: `update_grid` does nothing and each layer's `grid` is an empty (I, 0) array, so
-fit's default grid schedule and its snapshots of the knots are no-ops. The sparsity
+`parameters`, `get_flat`/`set_flat`/`flatten_grads`, `snapshot`/`restore`,
+`loss_terms(x, y, check=False)`, `forward(x, check=False)` and `update_grid`. So
+``training.fit(mlp, ds, ...)`` (or ``mlp.fit(ds, ...)``) trains it with the SAME Adam and
+L-BFGS code as a KAN. An MLP has no knots: `update_grid` does nothing, so fit's default
+grid schedule is a no-op, and a snapshot is the parameter vector alone. The sparsity
 penalty is KAN-only: ``lamb > 0`` is a ValueError.
 
 Initialisation (PyTorch's nn.Linear default, the usual baseline): W and b ~ U(-1/sqrt(I),
@@ -23,11 +23,14 @@ Initialisation (PyTorch's nn.Linear default, the usual baseline): W and b ~ U(-1
 Letters: N batch, I inputs of a layer, O outputs, L layers.
 """
 
+import copy
+
 import numpy as np
 from scipy.special import expit
 
-from kan_np import checks
+from kan_np import checks, losses
 from kan_np.flat import FlatParameters
+from kan_np.network import Loss
 
 PARAM_NAMES = ("weight", "bias")
 
@@ -59,8 +62,6 @@ class DenseLayer:
         self.weight = rng.uniform(-bound, bound, (in_dim, out_dim))  # (I, O)
         self.bias = rng.uniform(-bound, bound, out_dim)  # (O,)
         self.activation = activation
-        # no knots; an empty array lets training.fit snapshot and restore "the grids"
-        self.grid = np.empty((in_dim, 0))  # (I, 0)
 
     @property
     def in_dim(self):
@@ -72,41 +73,30 @@ class DenseLayer:
         """O, the number of outputs."""
         return self.weight.shape[1]
 
-    def forward(self, x, need_dx=True):
-        r"""y = \sigma(x W + b) (or x W + b on the last layer).
-
-        Args:
-            x: (N, I) inputs.  need_dx: unused (kept so `training.fit` calls it like a
-                KAN layer; the cache is the same either way).
-        Returns:
-            y (N, O) and a cache for `backward`.
-        """
+    def forward(self, x):
+        r"""y = \sigma(x W + b) (or x W + b on the last layer): (N, I) -> (N, O), and a cache."""
         z = x @ self.weight + self.bias  # (N, O)
         if self.activation is None:
-            return z, {"x": x, "dsigma": None}
-        y, dsigma = ACTIVATIONS[self.activation](z)  # (N, O), (N, O)
-        return y, {"x": x, "dsigma": dsigma}
+            return z, {"x": x, "sigma_prime": None}
+        y, sigma_prime = ACTIVATIONS[self.activation](z)  # (N, O) sigma(z), sigma'(z)
+        return y, {"x": x, "sigma_prime": sigma_prime}
 
-    def backward(self, dy, cache, need_dx=True):
+    def backward(self, dy, cache):
         r"""Gradients through the layer, from dy = dl/dy (N, O).
 
         dz = dy \odot \sigma'(z), dW = x^T dz, db = \sum_n dz_n, dx = dz W^T.
 
         Returns:
-            dx (N, I) (None unless need_dx) and {"weight": (I, O), "bias": (O,)}.
+            dx (N, I) and {"weight": (I, O), "bias": (O,)}.
         """
-        dsigma = cache["dsigma"]
-        dz = dy if dsigma is None else dy * dsigma  # (N, O)  chain rule through sigma
+        sigma_prime = cache["sigma_prime"]
+        dz = dy if sigma_prime is None else dy * sigma_prime  # (N, O)  chain rule through sigma
         grads = {"weight": cache["x"].T @ dz, "bias": dz.sum(axis=0)}  # (I, O), (O,)
-        dx = dz @ self.weight.T if need_dx else None  # (N, I)
-        return dx, grads
+        return dz @ self.weight.T, grads  # dx (N, I)
 
     def copy(self):
-        """An independent deep copy."""
-        new = object.__new__(DenseLayer)
-        new.__dict__ = {key: (value.copy() if isinstance(value, np.ndarray) else value)
-                        for key, value in self.__dict__.items()}  # fmt: skip
-        return new
+        """An independent deep copy (every array, dict and attribute)."""
+        return copy.deepcopy(self)
 
 
 class MLP(FlatParameters):
@@ -125,8 +115,10 @@ class MLP(FlatParameters):
         rng = np.random.default_rng(seed)
         L = len(width) - 1
         self.activation = activation
-        self.layers = [DenseLayer(width[l], width[l + 1], activation if l < L - 1 else None, rng)
-                       for l in range(L)]  # fmt: skip
+        self.layers = [
+            DenseLayer(width[l], width[l + 1], activation if l < L - 1 else None, rng)
+            for l in range(L)
+        ]
         self.train_input = None  # (N, n_0) inputs of the last `fit`
 
     @property
@@ -142,68 +134,74 @@ class MLP(FlatParameters):
         """x as a float64 (N, n_0) array, or a clear ValueError/TypeError."""
         return checks.as_float_matrix(x, name, columns=self.width[0])
 
-    def forward(self, x):
-        """MLP(x): (N, n_0) -> (N, n_L)."""
-        x = self.check_input(x)
+    def forward(self, x, check=True):
+        """MLP(x): (N, n_0) -> (N, n_L); check=False skips the input and overflow checks."""
+        x = self.check_input(x) if check else x
         for layer in self.layers:
             x, _ = layer.forward(x)
-        return checks.finite_output(x)
+        return checks.finite_output(x) if check else x
 
     __call__ = forward
 
-    def loss_and_grad(self, x, y):
-        r"""Mean squared error and its gradient w.r.t. every weight and bias.
+    def loss_and_grad(
+        self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options
+    ):
+        r"""Mean squared error (or another loss) and its gradient w.r.t. every weight and bias.
 
         .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{MLP}(x)_{n,o} - y_{n,o})^2
 
         Args:
             x: (N, n_0) inputs.  y: (N, n_L) targets.
+            lamb, reg_metric, reg_options: the KAN protocol's; an MLP has no per-edge
+                functions to sparsify, so lamb > 0 is refused.
+            check: validate x and y (False: the caller did).
+            loss: "mse", "cross_entropy" or "binary_cross_entropy" (`losses.py`), as for a KAN.
         Returns:
             loss (float) and grads: a list over layers of {"weight": (I, O), "bias": (O,)}.
         """
-        x = self.check_input(x)
-        y = checks.as_float_matrix(y, "y", columns=self.width[-1])
-        if y.shape[0] != x.shape[0]:
-            raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
-        loss, grads = self._loss_and_grad(x, y)
-        checks.finite_output(np.array([loss]), "the loss")
-        return loss, grads
+        terms = self.loss_terms(x, y, lamb, reg_metric, check, loss, **reg_options)
+        return terms.total, terms.grads
 
-    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        """`loss_and_grad` without input checks; the signature `training.fit` calls.
-
-        lamb, reg_metric and reg_options exist for fit's call only: an MLP has no
-        per-edge functions to sparsify, so lamb > 0 is refused.
-        """
+    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options):
+        """`loss_and_grad` as a `network.Loss` (penalty 0, the protocol `training.fit` uses)."""
         if lamb > 0:
             raise ValueError(
                 "the sparsity penalty (lamb > 0) is defined for KANs only; an MLP has no "
                 f"edge functions to penalise (got lamb={lamb})"
             )
+        if check:
+            x = self.check_input(x)
+            y = losses.as_target(loss, y, self.width[-1])
+            if y.shape[0] != x.shape[0]:
+                raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
         caches = []
         for layer in self.layers:
             x, cache = layer.forward(x)
             caches.append(cache)
-        diff = x - y  # (N, n_L)
-        loss = float(np.mean(diff**2))
-        dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
+        value, dy = losses.value_and_grad(loss, x, y)  # float, (N, n_L)  dy = dl/dpred
         grads = [None] * len(self.layers)
         for l in reversed(range(len(self.layers))):
-            dy, grads[l] = self.layers[l].backward(dy, caches[l], need_dx=l > 0)
-        return loss, grads
+            dy, grads[l] = self.layers[l].backward(dy, caches[l])
+        if check:
+            checks.finite_output(np.array([value]), "the loss")
+        return Loss(value, value, 0.0, grads)
+
+    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
+        """`loss_and_grad(..., check=False)`, the name the benchmarks call."""
+        return self.loss_and_grad(x, y, lamb, reg_metric, False, **reg_options)
 
     # ------------------------------------------------------------------- parameter vector
     def parameters(self):
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""
-        return [(l, name, getattr(layer, name))
-                for l, layer in enumerate(self.layers) for name in PARAM_NAMES]  # fmt: skip
+        return [
+            (l, name, getattr(layer, name))
+            for l, layer in enumerate(self.layers)
+            for name in PARAM_NAMES
+        ]
 
     def copy(self):
-        """An independent deep copy."""
-        new = object.__new__(MLP)
-        new.__dict__.update(self.__dict__)
-        new.layers = [layer.copy() for layer in self.layers]
-        return new
+        """An independent deep copy (every array, dict and attribute)."""
+        return copy.deepcopy(self)
 
     # ---------------------------------------------------------------------------- training
     def update_grid(self, x=None, grid_eps=0.02, margin=0.01):
@@ -212,7 +210,7 @@ class MLP(FlatParameters):
 
     def fit(self, dataset, **options):
         """Train with `kan_np.training.fit` (Adam or L-BFGS; lamb must stay 0)."""
-        from kan_np import training
+        from kan_np import training  # lazy: scipy.optimize and tqdm add ~0.5 s to start-up
 
         return training.fit(self, dataset, **options)
 

@@ -11,14 +11,33 @@ n (2n+1) edges, its nodes sum them, and layer 1 holds the outer functions Phi_q.
 
 Backpropagation runs the layers' `backward` in reverse order; the mean squared error
 l = (1 / (N O)) \sum_{n,o} (KAN(x)_{n,o} - y_{n,o})^2 starts it with
-dl/dKAN(x) = 2 (KAN(x) - y) / (N O).
+dl/dKAN(x) = 2 (KAN(x) - y) / (N O) (the other losses of `losses.py` give their own).
 """
+
+import copy
+from typing import NamedTuple
 
 import numpy as np
 
-from kan_np import checks
+from kan_np import checks, losses, plotting, pruning, regularization, symbolic
 from kan_np.flat import FlatParameters
 from kan_np.layer import PARAM_NAMES, KANLayer
+
+
+class Loss(NamedTuple):
+    """One evaluation of the training objective and its gradient."""
+
+    total: float  # data + lamb * penalty
+    data: float  # the data term: the mean squared error, or the classification loss
+    penalty: float  # the penalty without lamb (0.0 when lamb = 0: not computed)
+    grads: list  # per layer {parameter name: gradient}, shaped like the parameters
+
+
+def _no_penalty(L):
+    """The PenaltyGrad of lamb = 0: nothing to add anywhere."""
+    return regularization.PenaltyGrad(
+        0.0, [None] * L, [None] * L, [None] * L, [{} for _ in range(L)]
+    )
 
 
 class KAN(FlatParameters):
@@ -35,8 +54,17 @@ class KAN(FlatParameters):
         noise_scale: amplitude of the "pykan" initial spline noise.
     """
 
-    def __init__(self, width, grid=5, k=3, seed=0, grid_range=(-1.0, 1.0), base_fun="silu",
-                 init="pykan", noise_scale=0.3):  # fmt: skip
+    def __init__(
+        self,
+        width,
+        grid=5,
+        k=3,
+        seed=0,
+        grid_range=(-1.0, 1.0),
+        base_fun="silu",
+        init="pykan",
+        noise_scale=0.3,
+    ):
         width = checks.as_width(width)
         grid = checks.as_int(grid, "grid (number of intervals G)", 1)
         k = checks.as_int(k, "k (spline order)", 1)
@@ -44,6 +72,7 @@ class KAN(FlatParameters):
         checks.as_choice(init, "init", ("pykan", "paper"))
         noise_scale = checks.as_nonneg_float(noise_scale, "noise_scale")
         seed = checks.as_int(seed, "seed", 0)
+        checks.check_size(width, grid, k)  # fail fast rather than exhaust memory
         rng = np.random.default_rng(seed)
         self.layers = [
             KANLayer(width[l], width[l + 1], grid, k, grid_range, base_fun, init, noise_scale, rng)
@@ -71,15 +100,22 @@ class KAN(FlatParameters):
 
     # ------------------------------------------------------------------ forward / backward
     def check_input(self, x, name="x"):
-        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError."""
+        """x as a float64 (N, n_0) array, or a clear ValueError/TypeError.
+
+        A model pruned with prune_inputs=True also takes the original columns and keeps
+        its own (`kept_inputs`, indices into the `n_original_inputs` original columns).
+        """
+        if getattr(self, "kept_inputs", None) is not None:
+            return checks.kept_columns(x, name, self.kept_inputs, self.n_original_inputs)
         return checks.as_float_matrix(x, name, columns=self.width[0])
 
-    def forward(self, x):
-        """KAN(x): (N, n_0) -> (N, n_L)."""
-        x = self.check_input(x)
+    def forward(self, x, check=True):
+        """KAN(x): (N, n_0) -> (N, n_L); check=False skips the input and overflow checks."""
+        x = self.check_input(x) if check else x
         for l, layer in enumerate(self.layers):
             x, _ = layer.forward(x, need_dx=False)
-            checks.finite_output(x, f"the output of layer {l}")
+            if check:
+                checks.finite_output(x, f"the output of layer {l}")
         return x
 
     __call__ = forward
@@ -91,7 +127,8 @@ class KAN(FlatParameters):
         could not place it on its grid.
 
         Returns:
-            y (N, n_L), inputs (a list of L arrays (N, n_l)), caches (a list of L dicts).
+            y (N, n_L), inputs (a list of L arrays (N, n_l)), and caches (a list of L
+            `layer.KANLayerCache`).
         """
         inputs, caches = [], []
         for l, layer in enumerate(self.layers):
@@ -108,75 +145,105 @@ class KAN(FlatParameters):
         """
         x = self.data_or_train_input(x)
         _, _, caches = self.forward_all(x, need_dx=False, want_acts=True)
-        return [cache["acts"] for cache in caches]
+        return [cache.acts for cache in caches]
 
     def layer_inputs(self, x=None):
         """The inputs of every layer, a list of L arrays (N, n_l); x defaults as above."""
         x = self.data_or_train_input(x)
         return self.forward_all(x, need_dx=False)[1]
 
-    def loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        r"""Mean squared error (+ lamb * penalty) and its gradient w.r.t. every parameter.
+    def loss_and_grad(
+        self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options
+    ):
+        r"""Data loss (+ lamb * penalty) and its gradient w.r.t. every parameter.
 
-        .. math:: \ell = \frac{1}{N O}\sum_{n,o}(\mathrm{KAN}(x)_{n,o} - y_{n,o})^2
-                  + \lambda\, \mathrm{penalty}
+        .. math:: \ell = \mathrm{loss}(\mathrm{KAN}(x), y) + \lambda\, \mathrm{penalty}
 
         Args:
-            x: (N, n_0) inputs.  y: (N, n_L) targets.
+            x: (N, n_0) inputs.  y: (N, n_L) targets, or (N,) class labels for
+                loss="cross_entropy" (see `losses.as_target`).
+            loss: "mse" (default, the mean squared error), "cross_entropy" or
+                "binary_cross_entropy": value/backward pairs in `losses.py`.
             lamb: lambda >= 0; the penalty (see `regularization.py`) is added when > 0.
             reg_metric: "paper" (L1 + entropy of §2.5.1) or "pykan".
+            check: validate x, y and lamb (False: the caller did, as `training.fit` does
+                once; an overflow then gives a NaN loss instead of a ValueError).
             reg_options: the metric's weights (mu_1, mu_2; or lamb_l1, lamb_entropy, ...).
         Returns:
             loss (float) and grads: a list over layers of {"coef", "scale_base", "scale_sp",
             "affine"} arrays shaped like the layer's own.
         """
-        x = self.check_input(x)
-        y = checks.as_float_matrix(y, "y", columns=self.width[-1])
-        if y.shape[0] != x.shape[0]:
-            raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
-        lamb = checks.as_nonneg_float(lamb, "lamb")
-        loss, grads = self._loss_and_grad(x, y, lamb, reg_metric, **reg_options)
-        checks.finite_output(np.array([loss]), "the loss")
-        return loss, grads
+        terms = self.loss_terms(x, y, lamb, reg_metric, check, loss, **reg_options)
+        return terms.total, terms.grads
+
+    def loss_terms(self, x, y, lamb=0.0, reg_metric="paper", check=True, loss="mse", **reg_options):
+        """`loss_and_grad` with the data term and the penalty kept apart: a `Loss`."""
+        if check:
+            x = self.check_input(x)
+            y = losses.as_target(loss, y, self.width[-1])
+            if y.shape[0] != x.shape[0]:
+                raise ValueError(f"x has {x.shape[0]} rows but y has {y.shape[0]}")
+            lamb = checks.as_nonneg_float(lamb, "lamb")
+        try:
+            pred, inputs, caches = self.forward_all(x, want_acts=lamb > 0)
+        except checks.NonFiniteError:  # diverged parameters overflowed: a NaN loss
+            if check:
+                raise
+            nan = [
+                {n: np.full_like(a, np.nan) for n, a in layer.params().items()}
+                for layer in self.layers
+            ]
+            return Loss(float("nan"), float("nan"), float("nan"), nan)
+        data, dy = losses.value_and_grad(loss, pred, y)  # float, (N, n_L)  dy = dl/dpred
+        pen = _no_penalty(len(self.layers))
+        if lamb > 0:
+            acts = [cache.acts for cache in caches]
+            acts_symbolic = [cache.acts_symbolic for cache in caches]
+            pen = regularization.penalty_and_grad(
+                self.layers, inputs, acts, reg_metric, acts_symbolic, **reg_options
+            )
+        grads = self._backward(dy, caches, pen, lamb)
+        terms = Loss(data + lamb * pen.value, data, pen.value, grads)
+        if check:
+            checks.finite_output(np.array([terms.total]), "the loss")
+        return terms
+
+    def _backward(self, dy, caches, pen, lamb):
+        """Backpropagation through the layers, from dy = dL/dKAN(x), adding lamb * penalty."""
+        scaled = lambda d: None if d is None else lamb * d  # noqa: E731  dL/d = lamb d/d
+        grads = [None] * len(self.layers)
+        for l in reversed(range(len(self.layers))):
+            dacts, dnumeric = scaled(pen.dacts[l]), scaled(pen.dacts_numeric[l])
+            dx, grads[l] = self.layers[l].backward(dy, caches[l], dacts, dnumeric)
+            for name, g in pen.dparams[l].items():
+                grads[l][name] += lamb * g
+            if l > 0:
+                dy = dx if pen.dinputs[l] is None else dx + lamb * pen.dinputs[l]
+        return grads
 
     def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        """`loss_and_grad` without the input checks (the training loop checks once)."""
-        regularize = lamb > 0
-        try:
-            pred, inputs, caches = self.forward_all(x, want_acts=regularize)
-        except checks.NonFiniteError:  # diverged parameters overflowed: a NaN loss, no crash
-            return float("nan"), [{name: np.full_like(arr, np.nan) for name, arr in
-                                   layer.params().items()} for layer in self.layers]  # fmt: skip
-        diff = pred - y  # (N, n_L)
-        loss = float(np.mean(diff**2))
-        dy = 2.0 * diff / diff.size  # (N, n_L)   d mean(diff^2) / d pred
-        L = len(self.layers)
-        dacts, dinputs, dparams = [None] * L, [None] * L, [{} for _ in range(L)]
-        if regularize:
-            from kan_np import regularization
-
-            acts = [cache["acts"] for cache in caches]
-            penalty, dacts, dinputs, dparams = regularization.penalty_and_grad(
-                self.layers, inputs, acts, reg_metric=reg_metric, **reg_options
-            )
-            loss += lamb * penalty
-            dacts = [None if d is None else lamb * d for d in dacts]
-            dinputs = [None if d is None else lamb * d for d in dinputs]
-            dparams = [{name: lamb * g for name, g in d.items()} for d in dparams]
-        grads = [None] * L
-        for l in reversed(range(L)):
-            dx, grads[l] = self.layers[l].backward(dy, caches[l], dacts[l], need_dx=l > 0)
-            for name, g in dparams[l].items():
-                grads[l][name] += g
-            if l > 0:
-                dy = dx if dinputs[l] is None else dx + dinputs[l]
-        return loss, grads
+        """`loss_and_grad(..., check=False)`, the name the benchmarks call."""
+        return self.loss_and_grad(x, y, lamb, reg_metric, False, **reg_options)
 
     # ------------------------------------------------------------------- parameter vector
     def parameters(self):
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""
-        return [(l, name, getattr(layer, name))
-                for l, layer in enumerate(self.layers) for name in PARAM_NAMES]  # fmt: skip
+        return [
+            (l, name, getattr(layer, name))
+            for l, layer in enumerate(self.layers)
+            for name in PARAM_NAMES
+        ]
+
+    def snapshot(self):
+        """Copies of every parameter (P,) and every layer's knots, for `restore`."""
+        return self.get_flat(), [layer.knots.copy() for layer in self.layers]
+
+    def restore(self, snapshot):
+        """Write a `snapshot` back into the model's own arrays (same grid sizes)."""
+        theta, knots = snapshot
+        self.set_flat(theta)
+        for layer, saved in zip(self.layers, knots, strict=True):
+            layer.knots[...] = saved
 
     # ---------------------------------------------------------------------------- helpers
     def data_or_train_input(self, x):
@@ -188,11 +255,8 @@ class KAN(FlatParameters):
         return self.check_input(x)
 
     def copy(self):
-        """An independent deep copy."""
-        new = object.__new__(KAN)
-        new.__dict__.update(self.__dict__)
-        new.layers = [layer.copy() for layer in self.layers]
-        return new
+        """An independent deep copy (every array, dict and attribute)."""
+        return copy.deepcopy(self)
 
     # ------------------------------------------------------------------------------ grids
     def update_grid(self, x=None, grid_eps=0.02, margin=0.01):
@@ -222,6 +286,8 @@ class KAN(FlatParameters):
         """
         new_grid = checks.as_int(new_grid, "new_grid (number of intervals G)", 1)
         x = self.data_or_train_input(x)
+        checks.check_size(self.width, new_grid, self.k, x.shape[0], what="refine")
+        checks.refine_warnings(self.grid, new_grid, self.k, x.shape[0])
         new = self.copy()
         for l, layer in enumerate(self.layers):
             new.layers[l] = layer.refined(new_grid, x)
@@ -231,55 +297,46 @@ class KAN(FlatParameters):
     # ------------------------------------------------ workflow (implemented in their modules)
     def fit(self, dataset, **options):
         """Train the model; see `kan_np.training.fit` for every option."""
-        from kan_np import training
+        from kan_np import training  # lazy: scipy.optimize and tqdm add ~0.5 s to start-up
 
         return training.fit(self, dataset, **options)
 
     def node_scores(self, x=None, method="paper"):
         """Importance of every node; see `kan_np.pruning.node_scores`."""
-        from kan_np import pruning
-
         return pruning.node_scores(self, x=x, method=method)
 
     def prune(self, threshold=1e-2, x=None, method="paper", **options):
         """A new, smaller KAN without unimportant nodes; see `kan_np.pruning.prune`."""
-        from kan_np import pruning
-
         return pruning.prune(self, threshold=threshold, x=x, method=method, **options)
 
     def plot(self, x=None, beta=3, in_vars=None, out_vars=None, title=None, **options):
-        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`."""
-        from kan_np import plotting
+        """The network drawing as a matplotlib Figure; see `kan_np.plotting.plot`.
 
-        return plotting.plot(self, x=x, beta=beta, in_vars=in_vars, out_vars=out_vars,
-                             title=title, **options)  # fmt: skip
+        in_vars / out_vars default to the model's input_names / output_names, if any (the
+        columns of a DataFrame it was fitted on, or of a CSV file).
+        """
+        in_vars = getattr(self, "input_names", None) if in_vars is None else in_vars
+        out_vars = getattr(self, "output_names", None) if out_vars is None else out_vars
+        return plotting.plot(
+            self, x=x, beta=beta, in_vars=in_vars, out_vars=out_vars, title=title, **options
+        )
 
     def suggest_symbolic(self, l, i, j, **options):
         """Rank candidate formulas for edge (l, i, j); see `kan_np.symbolic.suggest_symbolic`."""
-        from kan_np import symbolic
-
         return symbolic.suggest_symbolic(self, l, i, j, **options)
 
     def fix_symbolic(self, l, i, j, name, x=None, **options):
         """Snap edge (l, i, j) to a library function; see `kan_np.symbolic.fix_symbolic`."""
-        from kan_np import symbolic
-
         return symbolic.fix_symbolic(self, l, i, j, name, x=x, **options)
 
     def unfix_symbolic(self, l, i, j):
         """Make edge (l, i, j) numeric again; see `kan_np.symbolic.unfix_symbolic`."""
-        from kan_np import symbolic
-
         return symbolic.unfix_symbolic(self, l, i, j)
 
     def auto_symbolic(self, lib=None, x=None, **options):
         """Snap every numeric edge to its best candidate; see `kan_np.symbolic.auto_symbolic`."""
-        from kan_np import symbolic
-
         return symbolic.auto_symbolic(self, lib=lib, x=x, **options)
 
     def symbolic_formula(self, var_names=None, digits=4):
         """The outputs as sympy expressions; see `kan_np.symbolic.symbolic_formula`."""
-        from kan_np import symbolic
-
         return symbolic.symbolic_formula(self, var_names=var_names, digits=digits)

@@ -82,42 +82,21 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(-0.25, L + 0.25)
 
-    wires, wire_colors, boxes, box_colors, curves, curve_colors = [], [], [], [], [], []
-    texts = []
-    inputs = model.layer_inputs(x)
-    for l, (layer, x_l) in enumerate(zip(model.layers, inputs, strict=True)):
-        I, O = layer.in_dim, layer.out_dim
-        alpha = np.tanh(beta * edge_l1(layer.activations(x_l)))  # (I, O)
-        xs, phi = _curves(layer, x_l)  # (P, I), (P, I, O)
-        shape = _scaled(phi.reshape(CURVE_POINTS, I * O)).reshape(CURVE_POINTS, I, O)
-        h = 0.3  # box height (node rows are 1 apart)
-        square = h * (ax_h * fig_h / (L + 0.5)) / (0.96 * fig_w)  # width of a square box
-        w = min(0.8 / (I * O), square)  # box width, in axis units
-        y0 = l + 0.5 - h / 2  # box bottom
-        for i in range(I):
-            for o in range(O):
-                symbolic = (i, o) in layer.symbolic
-                if layer.mask[i, o] == 0 and not symbolic:
-                    continue  # a masked edge is drawn as absent
-                rgb = SYMBOLIC_COLOR if symbolic else NUMERIC_COLOR
-                color = (*rgb, float(alpha[i, o]))
-                cx = (i * O + o + 0.5) / (I * O)  # box centre
-                wires += [[(node_x[l][i], l), (cx, y0)], [(cx, y0 + h), (node_x[l + 1][o], l + 1)]]
-                wire_colors += [color, color]
-                x0 = cx - w / 2
-                boxes.append([(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h), (x0, y0)])
-                box_colors.append(color)
-                px = x0 + 0.1 * w + 0.8 * w * np.linspace(0.0, 1.0, CURVE_POINTS)  # (P,)
-                py = y0 + 0.1 * h + 0.8 * h * shape[:, i, o]  # (P,)
-                curves.append(np.column_stack([px, py]))  # (P, 2)
-                curve_colors.append(color)
-                if symbolic:
-                    texts.append((cx, y0 - 0.02, layer.symbolic[(i, o)], color))
+    keys = ("wires", "wire_colors", "boxes", "box_colors", "curves", "curve_colors", "texts")
+    parts = {key: [] for key in keys}
+    square = 0.3 * (ax_h * fig_h / (L + 0.5)) / (0.96 * fig_w)  # width of a square box
+    for l, (layer, x_l) in enumerate(zip(model.layers, model.layer_inputs(x), strict=True)):
+        _draw_layer(parts, layer, x_l, l, node_x, beta, square)
     # labelled so that tests and chapters can find them: fig.axes[0].collections
-    ax.add_collection(LineCollection(wires, colors=wire_colors, linewidths=0.8, label="wires"))
-    ax.add_collection(LineCollection(boxes, colors=box_colors, linewidths=0.6, label="boxes"))
-    ax.add_collection(LineCollection(curves, colors=curve_colors, linewidths=1.2, label="curves"))
-    for tx, ty, label, color in texts:
+    for name, colors, width_pt in (
+        ("wires", "wire_colors", 0.8),
+        ("boxes", "box_colors", 0.6),
+        ("curves", "curve_colors", 1.2),
+    ):
+        ax.add_collection(
+            LineCollection(parts[name], colors=parts[colors], linewidths=width_pt, label=name)
+        )
+    for tx, ty, label, color in parts["texts"]:
         ax.text(tx, ty, label, color=color, fontsize=7, ha="center", va="top")
 
     for l, xn in enumerate(node_x):
@@ -128,6 +107,40 @@ def plot(model, x=None, beta=3.0, in_vars=None, out_vars=None, title=None):
     if title is not None:
         fig.suptitle(str(title))
     return fig
+
+
+def _draw_layer(parts, layer, x_l, l, node_x, beta, square):
+    """Add layer l's wires, boxes, curves and symbol names (with colours) to `parts`."""
+    I, O = layer.in_dim, layer.out_dim
+    alpha = np.tanh(beta * edge_l1(layer.activations(x_l)))  # (I, O)
+    xs, phi = _curves(layer, x_l)  # (P, I), (P, I, O)
+    shape = _scaled(phi.reshape(CURVE_POINTS, I * O)).reshape(CURVE_POINTS, I, O)
+    h = 0.3  # box height (node rows are 1 apart)
+    w = min(0.8 / (I * O), square)  # box width, in axis units
+    y0 = l + 0.5 - h / 2  # box bottom
+    for i in range(I):
+        for o in range(O):
+            symbolic = (i, o) in layer.symbolic
+            if layer.mask[i, o] == 0 and not symbolic:
+                continue  # a masked edge is drawn as absent
+            rgb = SYMBOLIC_COLOR if symbolic else NUMERIC_COLOR
+            color = (*rgb, float(alpha[i, o]))
+            cx = (i * O + o + 0.5) / (I * O)  # box centre
+            parts["wires"] += [
+                [(node_x[l][i], l), (cx, y0)],
+                [(cx, y0 + h), (node_x[l + 1][o], l + 1)],
+            ]
+            x0 = cx - w / 2
+            parts["boxes"].append(
+                [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h), (x0, y0)]
+            )
+            px = x0 + 0.1 * w + 0.8 * w * np.linspace(0.0, 1.0, CURVE_POINTS)  # (P,)
+            py = y0 + 0.1 * h + 0.8 * h * shape[:, i, o]  # (P,)
+            parts["curves"].append(np.column_stack([px, py]))  # (P, 2)
+            for key in ("wire_colors", "wire_colors", "box_colors", "curve_colors"):
+                parts[key].append(color)
+            if symbolic:
+                parts["texts"].append((cx, y0 - 0.02, layer.symbolic[(i, o)], color))
 
 
 def plot_history(history, title=None):

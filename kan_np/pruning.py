@@ -4,10 +4,11 @@ r"""Node and edge scores, and pruning a KAN to a smaller one (paper §2.5.3).
 mean |phi| over the samples, see `regularization.edge_l1`), hidden node i of node layer l
 (inputs are node layer 0) has
 
-.. math:: I_{l,i} = \max_k A_{l-1,k,i}, \qquad O_{l,i} = \max_j A_{l,i,j},
+.. math:: S^{in}_{l,i} = \max_a A_{l-1,a,i}, \qquad S^{out}_{l,i} = \max_b A_{l,i,b},
 
-and is kept only if both exceed \theta = 10^{-2}. Its node score is min(I, O), so "score >
-threshold" is exactly that rule; inputs score O (they have no incoming edges), outputs I.
+(a runs over the nodes of layer l-1, b over those of layer l+1) and is kept only if both
+exceed \theta = 10^{-2}. Its node score is min(S^in, S^out), so "score > threshold" is
+exactly that rule; inputs score S^out (they have no incoming edges), outputs S^in.
 
 **Attribution** (``method="attribution"``, pykan 0.2's `attribute`). Start at the outputs
 with S = identity (row q per final output); going back through layer l,
@@ -31,7 +32,7 @@ from kan_np.regularization import edge_l1
 METHODS = ("paper", "attribution")
 ATTRIBUTION_EPS = 1e-4  # pykan's std(node) + 1e-4
 EDGE_ARRAYS = ("coef", "scale_base", "scale_sp", "mask", "affine")  # (I, O, ...)
-INPUT_ARRAYS = ("grid",)  # (I, ...)
+INPUT_ARRAYS = ("knots",)  # (I, ...)
 
 
 def _attribution(model, x):
@@ -42,7 +43,7 @@ def _attribution(model, x):
     S = np.eye(model.width[-1])  # (Q, O_last)  one row per final output q
     edge, node = [], [S.mean(axis=0)]
     for l in reversed(range(len(model.layers))):
-        acts = caches[l]["acts"]  # (N, I, O)
+        acts = caches[l].acts  # (N, I, O)
         edge_std = np.std(acts, axis=0, ddof=1)  # (I, O)
         node_std = np.std(acts.sum(axis=1), axis=0, ddof=1)  # (O,)
         E = S[:, None, :] * edge_std / (node_std + ATTRIBUTION_EPS)  # (Q, I, O)
@@ -66,14 +67,14 @@ def edge_scores(model, x=None, method="paper"):
 
 
 def incoming_outgoing(edge):
-    """I and O scores of every node layer from edge scores (list of L arrays (I, O)).
+    """S^in and S^out of every node layer from edge scores (list of L arrays (I, O)).
 
     Returns:
         incoming, outgoing: lists of L+1 arrays (n_l,); incoming[0] and outgoing[L] are None
         (inputs have no incoming edges, outputs no outgoing ones).
     """
-    incoming = [None] + [A.max(axis=0) for A in edge]  # max over the inputs k of each node
-    outgoing = [A.max(axis=1) for A in edge] + [None]  # max over the outputs j
+    incoming = [None] + [A.max(axis=0) for A in edge]  # max over the edges coming in
+    outgoing = [A.max(axis=1) for A in edge] + [None]  # max over the edges going out
     return incoming, outgoing
 
 
@@ -94,7 +95,7 @@ def node_scores(model, x=None, method="paper"):
 def paper_node_scores(edge):
     """The paper's node scores from edge scores A (list of L arrays (I, O)): L+1 arrays.
 
-    min(I, O) for hidden nodes, O for inputs, I for outputs (module docstring).
+    min(S^in, S^out) for hidden nodes, S^out for inputs, S^in for outputs (module docstring).
     """
     incoming, outgoing = incoming_outgoing(edge)
     scores = [outgoing[0]]
@@ -135,17 +136,19 @@ def _sliced_layer(layer, rows, cols):
         setattr(new, name, getattr(layer, name)[rows].copy())  # (I', ...)
     new_row = {int(old): j for j, old in enumerate(rows)}
     new_col = {int(old): j for j, old in enumerate(cols)}
-    new.symbolic = {(new_row[i], new_col[o]): name for (i, o), name in layer.symbolic.items()
-                    if i in new_row and o in new_col}  # fmt: skip
+    new.symbolic = {
+        (new_row[i], new_col[o]): name
+        for (i, o), name in layer.symbolic.items()
+        if i in new_row and o in new_col
+    }
     return new
 
 
-def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False,
-          edge_threshold=None):  # fmt: skip
+def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False, edge_threshold=None):
     """A NEW, smaller KAN without the nodes whose score is not above threshold.
 
     Removing node j of node layer l deletes column j of layer l-1's per-edge arrays and row
-    j of layer l's (coef, scale_base, scale_sp, mask, affine, and layer l's grid row);
+    j of layer l's (coef, scale_base, scale_sp, mask, affine, and layer l's knot row);
     symbolic edges are renumbered. On the kept nodes the function is unchanged, except
     for the removed nodes' own (small) contributions.
 
@@ -159,18 +162,39 @@ def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False,
         edge_threshold: if given, afterwards mask the edges of the pruned model whose edge
             score (same method, same x) is below it (`prune_edges`).
     Returns:
-        the pruned KAN; its train_input keeps only the kept input columns.
+        the pruned KAN; its train_input keeps only the kept input columns. With
+        prune_inputs it remembers them (`kept_inputs`, `n_original_inputs`): it then takes
+        either the original columns or the kept ones, and its input_names and input
+        normalisation (if any) are those of the kept columns.
     """
     x = model.data_or_train_input(x)
     keep = nodes_to_keep(model, threshold, x, method, prune_inputs)
     new = model.copy()
-    new.layers = [_sliced_layer(layer, keep[l], keep[l + 1])
-                  for l, layer in enumerate(model.layers)]  # fmt: skip
+    new.layers = [
+        _sliced_layer(layer, keep[l], keep[l + 1]) for l, layer in enumerate(model.layers)
+    ]
     if model.train_input is not None:
         new.train_input = model.train_input[:, keep[0]]  # (N, n_0')
+    if prune_inputs:
+        _remember_inputs(model, new, keep[0])
     if edge_threshold is not None:
         new = prune_edges(new, edge_threshold, x[:, keep[0]], method)
     return new
+
+
+def _remember_inputs(model, new, keep):
+    """Record which original inputs `new` kept; slice names and input normalisation."""
+    original = getattr(model, "kept_inputs", None)
+    new.kept_inputs = keep if original is None else original[keep]  # (n_0',) original ids
+    new.n_original_inputs = getattr(model, "n_original_inputs", model.width[0])
+    if getattr(model, "input_names", None) is not None:
+        new.input_names = [model.input_names[int(j)] for j in keep]
+    norm = dict(getattr(model, "normalization", None) or {})
+    for key in ("mean_input", "std_input"):
+        if key in norm:
+            norm[key] = np.asarray(norm[key])[keep]  # (n_0',)
+    if norm:
+        new.normalization = norm
 
 
 def prune_edges(model, threshold, x=None, method="paper"):

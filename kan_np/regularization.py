@@ -33,12 +33,16 @@ finite everywhere, e.g. for a fully masked layer:
   |Phi|_1 = 0 has S = 0 and a zero gradient;
 - a standard deviation of 0 has gradient 0 (pykan's would be NaN there).
 
-`penalty_and_grad` is what `KAN.loss_and_grad` calls when lamb > 0.
+Every term is a pair: the value `f(...)` and `f_backward(d_out, ...)`, which takes the
+upstream gradient first and returns gradients shaped like f's inputs.
+`penalty_and_grad` composes them; it is what `KAN.loss_and_grad` calls when lamb > 0.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 
-from kan_np import checks, symbolic_edges
+from kan_np import checks
 
 ENTROPY_EPS = 1e-12  # inside the paper's log, see the module docstring
 PYKAN_LOG_EPS = 1e-4  # pykan's log2(p + 1e-4)
@@ -78,36 +82,42 @@ def entropy(A, eps=ENTROPY_EPS):
     return max(0.0, S)  # S >= 0; this also turns -0.0 (a single live edge) into 0.0
 
 
-def entropy_backward(A, eps=ENTROPY_EPS):
-    r"""dS/dA (I, O) for `entropy`.
+def entropy_backward(dS, A, eps=ENTROPY_EPS):
+    r"""dA (I, O) from dS = dL/dS, for `entropy`.
 
     With g_j = dS/dp_j = -log p_j - 1 (where p_j >= eps; -log eps below, where the term is
     the linear -p_j log eps) and, by the quotient rule, dp_j/dA_k = (\delta_{jk} - p_j) / T
-    (T = \sum A):  dS/dA_k = (g_k - \sum_j g_j p_j) / T.
+    (T = \sum A):  dS/dA_k = (g_k - \sum_j g_j p_j) / T, and dA = dS dS/dA.
     """
     total = A.sum()
     if total <= 0:
         return np.zeros_like(A)  # S is 0 on the whole ray A = 0; take the zero subgradient
     p = A / total  # (I, O)
     g = -np.log(np.maximum(p, eps)) - (p >= eps)  # (I, O)   d(-p log p)/dp = -log p - 1
-    return (g - np.sum(g * p)) / total  # (I, O)
+    return dS * (g - np.sum(g * p)) / total  # (I, O)
 
 
 def paper_penalty(acts, mu_1=1.0, mu_2=1.0):
-    r"""\mu_1 \sum_l |\Phi_l|_1 + \mu_2 \sum_l S(\Phi_l), and d/d acts.
+    r"""\mu_1 \sum_l |\Phi_l|_1 + \mu_2 \sum_l S(\Phi_l) (a float).
 
     Args:
         acts: list of L arrays (N, I_l, O_l), every layer's per-edge activations.
-    Returns:
-        penalty (float) and dacts: list of L arrays (N, I_l, O_l).
     """
-    total, dacts = 0.0, []
+    total = 0.0
     for a in acts:
         A = edge_l1(a)  # (I, O)
         total += mu_1 * A.sum() + mu_2 * entropy(A)
-        dA = mu_1 + mu_2 * entropy_backward(A)  # (I, O)  d|Phi|_1 / dA = 1
+    return float(total)
+
+
+def paper_penalty_backward(dpenalty, acts, mu_1=1.0, mu_2=1.0):
+    """dacts, a list of L arrays (N, I_l, O_l), from dpenalty = dL/d penalty."""
+    dacts = []
+    for a in acts:
+        A = edge_l1(a)  # (I, O)
+        dA = dpenalty * mu_1 + entropy_backward(dpenalty * mu_2, A)  # d|Phi|_1 / dA = 1
         dacts.append(edge_l1_backward(dA, a))
-    return float(total), dacts
+    return dacts
 
 
 # ---------------------------------------------------------------------- pykan's terms
@@ -117,7 +127,7 @@ def std(a):
 
 
 def std_backward(ds, a, s):
-    r"""d/da from ds = d/d std: ds_n/da = (a_n - \bar a) / ((N - 1) s), 0 where s = 0."""
+    r"""da from ds = dL/d std (s = std(a)): ds_n/da = (a_n - \bar a) / ((N - 1) s), 0 at s = 0."""
     safe = np.where(s > 0, s, 1.0)  # (...)
     return np.where(s > 0, ds / safe, 0.0) * (a - a.mean(axis=0)) / (a.shape[0] - 1)
 
@@ -128,7 +138,7 @@ def pykan_scale(acts, x):
 
 
 def pykan_scale_backward(dV, acts, x):
-    """Gradients of `pykan_scale`: returns (dacts (N, I, O), dx (N, I))."""
+    """Gradients of `pykan_scale` from dV (I, O): returns (dacts (N, I, O), dx (N, I))."""
     s_a, s_x = std(acts), std(x)  # (I, O), (I,)
     denom = s_x[:, None] + PYKAN_STD_EPS  # (I, 1)
     ds_a = dV / denom  # (I, O)    d(s_a / denom) / d s_a = 1 / denom
@@ -145,124 +155,147 @@ def pykan_entropy(V, axis):
     return float(-np.mean(np.sum(p * np.log2(p + PYKAN_LOG_EPS), axis=axis)))
 
 
-def pykan_entropy_backward(V, axis):
-    """dH/dV (I, O) for `pykan_entropy`, by the same quotient rule as `entropy_backward`."""
+def pykan_entropy_backward(dH, V, axis):
+    """dV (I, O) from dH = dL/dH, by the same quotient rule as `entropy_backward`."""
     R = V.sum(axis=axis, keepdims=True) + 1.0  # (I, 1) or (1, O)
     p = V / R  # (I, O)
     g = -np.log2(p + PYKAN_LOG_EPS) - p / ((p + PYKAN_LOG_EPS) * np.log(2.0))  # dH/dp
     n_other = V.shape[1 - axis]  # the mean runs over the other axis
-    return (g - np.sum(g * p, axis=axis, keepdims=True)) / R / n_other  # (I, O)
+    return dH * (g - np.sum(g * p, axis=axis, keepdims=True)) / R / n_other  # (I, O)
 
 
 def coef_l1(coef):
-    r"""\sum_{i,m} mean_o |c_{i,o,m}|, and its gradient sign(c) / O (I, O, M)."""
-    O = coef.shape[1]
-    return float(np.abs(coef).mean(axis=1).sum()), np.sign(coef) / O
+    r"""\sum_{i,m} mean_o |c_{i,o,m}| (a float), coef (I, O, M)."""
+    return float(np.abs(coef).mean(axis=1).sum())
+
+
+def coef_l1_backward(dvalue, coef):
+    """dcoef (I, O, M) from dvalue = dL/d coef_l1: dvalue sign(c) / O."""
+    return dvalue * np.sign(coef) / coef.shape[1]
 
 
 def coef_diff_l1(coef):
-    r"""\sum_{i,m} mean_o |c_{i,o,m+1} - c_{i,o,m}|, and its gradient (I, O, M)."""
-    O = coef.shape[1]
-    diff = np.diff(coef, axis=2)  # (I, O, M-1)
-    s = np.sign(diff) / O  # (I, O, M-1)
+    r"""\sum_{i,m} mean_o |c_{i,o,m+1} - c_{i,o,m}| (a float), coef (I, O, M)."""
+    return float(np.abs(np.diff(coef, axis=2)).mean(axis=1).sum())
+
+
+def coef_diff_l1_backward(dvalue, coef):
+    """dcoef (I, O, M) from dvalue = dL/d coef_diff_l1."""
+    s = dvalue * np.sign(np.diff(coef, axis=2)) / coef.shape[1]  # (I, O, M-1)
     dcoef = np.zeros_like(coef)  # (I, O, M)
     dcoef[:, :, 1:] += s  # d(c_{m+1} - c_m)/dc_{m+1} = 1
     dcoef[:, :, :-1] -= s  # ... /dc_m = -1
-    return float(np.abs(diff).mean(axis=1).sum()), dcoef
+    return dcoef
 
 
-def _numeric_part(layer, x, a):
-    """acts without the symbolic edges' c f(a x + b) + d, and the cache to undo its gradient."""
-    if not layer.symbolic:
-        return a, None
-    cache = {"acts": np.zeros_like(a)}  # (N, I, O)
-    symbolic_edges.forward(layer, x, cache)  # fills cache["acts"] with the symbolic values
-    return a - cache["acts"], cache
+def _pykan_layer(coef, x, a, lamb_l1, lamb_entropy, lamb_coef, lamb_coefdiff):
+    """One layer's pykan penalty, and V (I, O) for the backward pass."""
+    if x.shape[0] < 2:
+        raise ValueError(f"reg_metric='pykan' needs at least 2 samples, got {x.shape[0]}")
+    V = pykan_scale(a, x)  # (I, O)
+    value = lamb_l1 * V.sum() + lamb_entropy * (pykan_entropy(V, 0) + pykan_entropy(V, 1))
+    return value + lamb_coef * coef_l1(coef) + lamb_coefdiff * coef_diff_l1(coef), V
 
 
-def pykan_penalty(layers, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0,
-                  lamb_coefdiff=0.0):  # fmt: skip
-    """pykan's regulariser (module docstring) and its gradients, see `penalty_and_grad`.
+def pykan_penalty(
+    coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0, lamb_coefdiff=0.0
+):
+    """pykan's regulariser (module docstring), a float.
 
-    V is built from the numeric part of phi only, as in pykan: the symbolic edges' values
-    are subtracted from acts, and the gradient that `KAN` would push through them via
-    dacts is cancelled through dparams["affine"] and dinputs.
+    Args:
+        coefs: list of L arrays (I_l, O_l, M), every layer's coefficients.
+        inputs: list of L arrays (N, I_l), every layer's input.
+        acts: list of L arrays (N, I_l, O_l), the numeric part of phi (no symbolic edges).
     """
-    total, dacts, dinputs, dparams = 0.0, [], [], []
-    for layer, x, a in zip(layers, inputs, acts, strict=True):
-        if x.shape[0] < 2:
-            raise ValueError(f"reg_metric='pykan' needs at least 2 samples, got {x.shape[0]}")
-        numeric, sym_cache = _numeric_part(layer, x, a)  # (N, I, O)
-        V = pykan_scale(numeric, x)  # (I, O)
-        total += lamb_l1 * V.sum()
-        total += lamb_entropy * (pykan_entropy(V, 0) + pykan_entropy(V, 1))
-        dV = lamb_l1 + lamb_entropy * (pykan_entropy_backward(V, 0) + pykan_entropy_backward(V, 1))
-        da, dx = pykan_scale_backward(dV, numeric, x)  # (N, I, O), (N, I)
-        grads = {}
-        if sym_cache is not None:
-            # numeric = a - sigma: push -da through sigma to cancel what dacts adds there
-            daffine = np.zeros_like(layer.affine)  # (I, O, 4)
-            N, O = x.shape[0], layer.out_dim
-            dx += symbolic_edges.backward(layer, np.zeros((N, O)), sym_cache, -da, daffine)
-            grads["affine"] = daffine
-        if lamb_coef > 0 or lamb_coefdiff > 0:
-            c_val, dc = coef_l1(layer.coef)
-            d_val, dd = coef_diff_l1(layer.coef)
-            total += lamb_coef * c_val + lamb_coefdiff * d_val
-            grads["coef"] = lamb_coef * dc + lamb_coefdiff * dd  # (I, O, M)
+    weights = (lamb_l1, lamb_entropy, lamb_coef, lamb_coefdiff)
+    return float(
+        sum(_pykan_layer(c, x, a, *weights)[0] for c, x, a in zip(coefs, inputs, acts, strict=True))
+    )
+
+
+def pykan_penalty_backward(
+    dpenalty, coefs, inputs, acts, lamb_l1=1.0, lamb_entropy=2.0, lamb_coef=0.0, lamb_coefdiff=0.0
+):
+    """Gradients of `pykan_penalty` from dpenalty: lists dacts, dinputs, dcoefs (per layer)."""
+    dacts, dinputs, dcoefs = [], [], []
+    for coef, x, a in zip(coefs, inputs, acts, strict=True):
+        _, V = _pykan_layer(coef, x, a, lamb_l1, lamb_entropy, lamb_coef, lamb_coefdiff)
+        dH = dpenalty * lamb_entropy
+        dV = (
+            dpenalty * lamb_l1 + pykan_entropy_backward(dH, V, 0) + pykan_entropy_backward(dH, V, 1)
+        )
+        da, dx = pykan_scale_backward(dV, a, x)  # (N, I, O), (N, I)
+        dcoef = coef_l1_backward(dpenalty * lamb_coef, coef)  # (I, O, M)
+        dcoef += coef_diff_l1_backward(dpenalty * lamb_coefdiff, coef)
         dacts.append(da)
         dinputs.append(dx)
-        dparams.append(grads)
-    return float(total), dacts, dinputs, dparams
+        dcoefs.append(dcoef)
+    return dacts, dinputs, dcoefs
 
 
 # --------------------------------------------------------------------------- dispatcher
 def check_options(reg_metric, options):
     """The metric's full option dict (defaults filled in), or a ValueError naming valid ones."""
-    if not isinstance(reg_metric, str) or reg_metric not in DEFAULTS:
-        raise ValueError(f"reg_metric must be one of {sorted(DEFAULTS)}, got {reg_metric!r}")
+    checks.as_choice(reg_metric, "reg_metric", sorted(DEFAULTS))
     valid = DEFAULTS[reg_metric]
     unknown = sorted(set(options) - set(valid))
     if unknown:
         raise ValueError(
             f"unknown option(s) {unknown} for reg_metric={reg_metric!r}; valid: {sorted(valid)}"
         )
-    return {name: checks.as_nonneg_float(options.get(name, default), name)
-            for name, default in valid.items()}  # fmt: skip
+    return {
+        name: checks.as_nonneg_float(options.get(name, default), name)
+        for name, default in valid.items()
+    }
 
 
-def penalty_and_grad(layers, inputs, acts, reg_metric="paper", **options):
-    """The penalty of every layer and its gradients, in the form `KAN.loss_and_grad` uses.
+class PenaltyGrad(NamedTuple):
+    """The penalty and its gradients, per layer (L entries each), as `KAN` consumes them."""
+
+    value: float
+    dacts: list  # (N, I_l, O_l) or None: d penalty / d phi (numeric and symbolic edges)
+    dacts_numeric: list  # (N, I_l, O_l) or None: d penalty / d the numeric part of phi
+    dinputs: list  # (N, I_l) or None: d penalty / d layer input along other paths (std(x))
+    dparams: list  # {parameter name: gradient} of the direct terms (pykan's coef terms)
+
+
+def penalty_and_grad(layers, inputs, acts, reg_metric="paper", acts_symbolic=None, **options):
+    """The penalty of every layer and its gradients (a PenaltyGrad), for `KAN.loss_and_grad`.
 
     Args:
-        layers: the L KANLayer objects.
+        layers: the L KANLayer objects (their coef, for pykan's coefficient terms).
         inputs: list of L arrays (N, I_l), every layer's input.
         acts: list of L arrays (N, I_l, O_l), phi_{i,o}(x_{n,i}) (masked edges 0,
             symbolic edges included).
         reg_metric: "paper" (options mu_1, mu_2) or "pykan" (lamb_l1, lamb_entropy,
             lamb_coef, lamb_coefdiff); see the module docstring.
-    Returns:
-        penalty (float);
-        dacts: list of L arrays (N, I_l, O_l), d penalty / d acts;
-        dinputs: list of L arrays (N, I_l) or None, d penalty / d input through paths other
-            than acts (pykan's std(x)); entry 0 is for the data and unused by `KAN`;
-        dparams: list of L dicts {parameter name: gradient} of the direct terms.
+        acts_symbolic: list of L arrays (N, I_l, O_l) or None, the symbolic part of acts;
+            pykan's metric uses acts - acts_symbolic.
     """
     opts = check_options(reg_metric, options)
-    if len(acts) != len(layers) or len(inputs) != len(layers):
+    L = len(layers)
+    acts_symbolic = [None] * L if acts_symbolic is None else acts_symbolic
+    if not len(acts) == len(inputs) == len(acts_symbolic) == L:
         raise ValueError(
-            f"need one entry per layer: {len(layers)} layers, {len(inputs)} inputs, "
-            f"{len(acts)} acts"
+            f"need one entry per layer: {L} layers, {len(inputs)} inputs, {len(acts)} acts"
         )
+    none = [None] * L
     if reg_metric == "paper":
-        total, dacts = paper_penalty(acts, **opts)
-        return total, dacts, [None] * len(layers), [{} for _ in layers]
-    return pykan_penalty(layers, inputs, acts, **opts)
+        value = paper_penalty(acts, **opts)
+        return PenaltyGrad(
+            value, paper_penalty_backward(1.0, acts, **opts), none, none, [{} for _ in layers]
+        )
+    numeric = [a if s is None else a - s for a, s in zip(acts, acts_symbolic, strict=True)]
+    coefs = [layer.coef for layer in layers]
+    value = pykan_penalty(coefs, inputs, numeric, **opts)
+    dnumeric, dinputs, dcoefs = pykan_penalty_backward(1.0, coefs, inputs, numeric, **opts)
+    return PenaltyGrad(value, none, dnumeric, dinputs, [{"coef": d} for d in dcoefs])
 
 
 def penalty(model, x=None, reg_metric="paper", **options):
     """The penalty of `model` on x (default: the training inputs of its last fit), a float."""
     x = model.data_or_train_input(x)
     _, inputs, caches = model.forward_all(x, need_dx=False, want_acts=True)
-    acts = [cache["acts"] for cache in caches]
-    return penalty_and_grad(model.layers, inputs, acts, reg_metric, **options)[0]
+    acts = [cache.acts for cache in caches]
+    acts_symbolic = [cache.acts_symbolic for cache in caches]
+    return penalty_and_grad(model.layers, inputs, acts, reg_metric, acts_symbolic, **options).value

@@ -9,6 +9,7 @@ l's input i and y = the edge's activation, on the data x=... or else model.train
 
 import numpy as np
 
+from kan_np import checks
 from kan_np.affine_fit import (  # noqa: F401 (re-exported: the array-level fit)
     AffineFit,
     as_function,
@@ -18,25 +19,17 @@ from kan_np.affine_fit import (  # noqa: F401 (re-exported: the array-level fit)
 from kan_np.formula import canonical_affine, symbolic_formula  # noqa: F401 (KAN uses it)
 from kan_np.functions import SymbolicFunction, get_function
 
-# Model-level defaults (overridable): a coarser grid on fewer samples, only the 3 best grid
-# fits refined: ~20x faster than pykan's sizes, still exact on the walk-through's edges.
+# Model-level defaults (overridable): a coarser grid on fewer samples than pykan's, and
+# only the 3 best grid fits refined: faster, and still exact on the walk-through edges.
 MODEL_FIT_OPTIONS = {"grid_number": 31, "max_grid_samples": 128, "restarts": 2, "refine_top": 3}
-
-
-def _check_index(label, value, n, where):
-    """Raise unless value is an int in 0..n-1 (a bool does not count)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{label} must be an int, got {value!r}")
-    if not 0 <= value < n:
-        raise ValueError(f"{label} = {value} is out of range: {where} {n}, valid: 0..{n - 1}")
 
 
 def _check_edge(model, l, i, j):
     """The layer of edge (l, i, j), or a TypeError/ValueError naming the valid ranges."""
-    _check_index("layer index l", l, len(model.layers), "the number of layers is")
+    checks.as_index(l, "layer index l", len(model.layers), "the number of layers is")
     layer = model.layers[l]
-    _check_index("input node i", i, layer.in_dim, f"layer {l}'s number of inputs is")
-    _check_index("output node j", j, layer.out_dim, f"layer {l}'s number of outputs is")
+    checks.as_index(i, "input node i", layer.in_dim, f"layer {l}'s number of inputs is")
+    checks.as_index(j, "output node j", layer.out_dim, f"layer {l}'s number of outputs is")
     return layer
 
 

@@ -14,6 +14,10 @@ inputs are (`KAN.update_grid`). After every step it records
     test_rmse   the same on the test samples (a forward pass only)
     seconds     wall time of the step, grid update and evaluation included
 
+With loss="cross_entropy" or "binary_cross_entropy" (`losses.py`) that loss replaces the
+MSE, and train_loss, test_loss (the data loss), train_acc, test_acc (the share of correct
+class decisions) replace train_rmse, test_rmse.
+
 pykan's `fit` stores these two RMSEs as "train_loss" and "test_loss"; here they are named
 what they are.
 
@@ -22,14 +26,13 @@ one step of pykan's torch LBFGS (max_iter=20): 50 steps here are pykan's 50 step
 torch's LBFGS, the curvature memory is kept from step to step: the steps between two grid
 updates are one `optim.lbfgs` call, recorded every 20 iterations. A grid update changes
 what every coefficient means, so a new call starts after it (pykan keeps the old memory).
-kan_np keeps 100 (s, y) pairs where pykan keeps 10: on the grid-extension benchmark 300
-iterations per stage with 100 pairs beat 1000 with 10 pairs at every stage.
+kan_np keeps 100 (s, y) pairs where pykan keeps 10 (compared in
+benchmarks/grid_extension.py).
 Adam keeps its moments through grid updates (as pykan does): they describe the old
 coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 """
 
 import contextlib
-import difflib
 import math
 import sys
 import time
@@ -38,23 +41,39 @@ import warnings
 import numpy as np
 from tqdm.auto import tqdm
 
-from kan_np import checks, optim, regularization
-from kan_np.datasets import Batches, validate_dataset
+from kan_np import checks, fit_options, losses, optim
+from kan_np.datasets import Batches
+from kan_np.flat import TrainedArrays
 
 HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
+CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 LBFGS_HISTORY = 100  # (s, y) pairs kept (pykan: 10); fewer above 50,000 parameters
-ADAM_LR = 1e-2  # default Adam step size
-FIT_OPTIONS = ("opt", "steps", "lr", "batch", "lamb", "reg_metric", "update_grid",
-               "grid_update_num", "stop_grid_update_step", "grid_eps", "grid_margin", "seed",
-               "progress",
-               "callback", "blas_threads")  # fmt: skip
 
 
-def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
-        reg_metric="paper", update_grid=True, grid_update_num=10, stop_grid_update_step=50,
-        grid_eps=0.02, grid_margin=0.01, seed=0, progress=True, callback=None, blas_threads=1,
-        **reg_options):  # fmt: skip
+def fit(
+    model,
+    dataset,
+    *,
+    opt="lbfgs",
+    steps=100,
+    lr=None,
+    batch=-1,
+    lamb=0.0,
+    reg_metric="paper",
+    update_grid=True,
+    grid_update_num=10,
+    stop_grid_update_step=50,
+    grid_eps=0.02,
+    grid_margin=0.01,
+    seed=0,
+    progress=True,
+    callback=None,
+    blas_threads=1,
+    loss="mse",
+    train=None,
+    **reg_options,
+):
     r"""Train `model` in place on `dataset` and return the history of every step.
 
     Per step: (grid update, on schedule) -> optimiser step on a batch -> record loss, reg,
@@ -62,7 +81,8 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
 
     Args:
         model: a `KAN`. Its parameters change in place; `model.train_input` is set to the
-            training inputs (refine, prune and plot use them when x is omitted).
+            training inputs (refine, prune and plot use them when x is omitted), and
+            `model.input_names` to their column names when they are a DataFrame.
         dataset: a dict with train_input (N, n_0), train_label (N, n_L), test_input,
             test_label, or a tuple (x, y) (then "test" means the training data again).
         opt: "lbfgs" (default) or "adam"; case is ignored, so pykan's "LBFGS" works.
@@ -90,10 +110,18 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
         progress: show a tqdm bar on stderr with the step, train/test RMSE and penalty.
         callback: optional callback(step, model, history), called after each recorded
             step (step counts from 0); return True to stop training there.
+        loss: "mse" (default), "cross_entropy" (labels: one class number 0..n_L-1 per row,
+            (N,) or (N, 1); the outputs are logits) or "binary_cross_entropy" (targets in
+            [0, 1]; the outputs are logits); see `losses.py` and the module docstring.
+        train: which parameter arrays change: None (all), or names among "coef",
+            "scale_base", "scale_sp", "affine" (every layer), or (l, name) pairs, e.g.
+            ("coef",) for the paper's continual-learning setting. The others stay equal bit
+            for bit; grid updates refit coef and move the knots, so they run only when every
+            layer's coef trains.
         blas_threads: BLAS threads while fit runs (restored afterwards), or None to leave
             BLAS alone. The default 1 makes results identical on every machine (threaded
             sums round differently) and avoids threaded BLAS on small matrices, which
-            spins idle cores: on a busy 2-core machine it made SciPy's L-BFGS 10x slower.
+            spins idle cores on a busy machine.
 
     Returns:
         history: dict of lists, one entry per recorded step (keys: module docstring).
@@ -109,39 +137,28 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             the last recorded step's parameters, or with L-BFGS the best point the
             interrupted call evaluated (its loss is at most the last recorded one).
     """
-    unknown = sorted(set(reg_options) - set(regularization.DEFAULTS.get(reg_metric, {})))
-    if unknown:
-        metric_options = {name: metric for metric, names in regularization.DEFAULTS.items()
-                          for name in names}  # fmt: skip
-        first, hint = unknown[0], ""
-        near = difflib.get_close_matches(first, [*FIT_OPTIONS, *metric_options], n=1)
-        if first in metric_options:
-            hint = f" ({first} is an option of reg_metric={metric_options[first]!r})"
-        elif near:
-            hint = f" (did you mean {near[0]!r}?)"
-        valid = sorted(FIT_OPTIONS) + [f"{n} (reg_metric={m!r})" for n, m in metric_options.items()]
-        raise ValueError(f"unknown fit option(s) {unknown}{hint}; valid options: "
-                         f"{', '.join(valid)}")  # fmt: skip
-    regularization.check_options(reg_metric, reg_options)
-    opt, lr = _check_opt_lr(opt, lr)
+    fit_options.check_reg_options(reg_metric, reg_options)
+    opt, lr = fit_options.check_opt_lr(opt, lr)
     steps = checks.as_int(steps, "steps", 0)
     lamb = checks.as_nonneg_float(lamb, "lamb")
-    grid_update_num = checks.as_int(grid_update_num, "grid_update_num", 1)
-    stop_grid_update_step = checks.as_int(stop_grid_update_step, "stop_grid_update_step", 0)
+    grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
     if grid_eps > 1:
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
     grid_options = (grid_eps, checks.as_nonneg_float(grid_margin, "grid_margin"))
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
-    data = _check_data(model, dataset)
+    names = fit_options.input_names(dataset)  # before the arrays lose their column names
+    data = fit_options.check_data(model, dataset, losses.check_name(loss))
     batches = Batches(data, batch, seed)
+    trainable = TrainedArrays(model, train)
+    grid_steps = grid_steps if trainable.all_coef else set()  # a grid update refits coef
 
-    model.train_input = data["train_input"]
-    loss_options = {"lamb": lamb, "reg_metric": reg_metric, **reg_options}
-    every = max(1, stop_grid_update_step // grid_update_num)
-    grid_steps = set(range(0, stop_grid_update_step, every)) if update_grid else set()
-    run = _Run(model, data, steps, lamb, progress, callback, opt)
+    model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
+    model.input_names = names or getattr(model, "input_names", None)  # a DataFrame's columns
+    loss_options = {"lamb": lamb, "reg_metric": reg_metric, "loss": loss, **reg_options}
+    run = _Run(model, data, steps, lamb, progress, callback, opt, loss)
+    run.trainable = trainable
     try:
         # NaN/inf are detected and reported by `_Run.record`; NumPy's own overflow warnings
         # on the way there would only repeat that, once per array.
@@ -151,19 +168,23 @@ def fit(model, dataset, *, opt="lbfgs", steps=100, lr=None, batch=-1, lamb=0.0,
             else:
                 _train_lbfgs(run, batches, grid_steps, grid_options, loss_options)
     except _Diverged as err:
-        _restore(model, run.last_good)
+        model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
-        message = (f"{err} Training stopped after {run.steps_done} recorded steps; the model "
-                   f"keeps the parameters {kept} (the last finite ones). Try a smaller lr or "
-                   "lamb.")  # fmt: skip
+        message = (
+            f"{err} Training stopped after {run.steps_done} recorded steps; the model "
+            f"keeps the parameters {kept} (the last finite ones). Try a smaller lr or "
+            "lamb."
+        )
         warnings.warn(message, RuntimeWarning, stacklevel=3)  # fit <- KAN.fit <- user's line
     except KeyboardInterrupt:
         if run.tracker is not None and run.tracker.best_theta is not None:
-            model.set_flat(run.tracker.best_theta)  # the best point the interrupted L-BFGS saw
+            run.trainable.set_flat(run.tracker.best_theta)  # the best point L-BFGS saw
         else:
-            _restore(model, run.last_good)
-        message = (f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
-                   "steps; the model and the history up to there are kept.")  # fmt: skip
+            model.restore(run.last_good)
+        message = (
+            f"fit interrupted (KeyboardInterrupt) after {run.steps_done} recorded "
+            "steps; the model and the history up to there are kept."
+        )
         warnings.warn(message, RuntimeWarning, stacklevel=3)
     finally:
         run.bar.close()
@@ -182,20 +203,18 @@ def _blas(threads):
 def _train_adam(run, batches, grid_steps, grid_options, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
-    adam = optim.Adam([arr for _, _, arr in model.parameters()], lr=lr)
+    adam = optim.Adam(run.trainable.arrays, lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
             _update_grid(model, run.data["train_input"], grid_options)
         x, y = batches.draw()
-        # the MSE where the loss is taken, to split the penalty off the loss
-        mse = _rmse(model, x, y) ** 2 if loss_options["lamb"] > 0 else None
-        loss, grads = model._loss_and_grad(x, y, **loss_options)
-        flat = [grads[l][name] for l, name, _ in model.parameters()]
-        if not (math.isfinite(loss) and all(np.isfinite(g).all() for g in flat)):
+        terms = model.loss_terms(x, y, check=False, **loss_options)
+        flat = run.trainable.grads(terms.grads)
+        if not (math.isfinite(terms.total) and all(np.isfinite(g).all() for g in flat)):
             raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
-        if run.record(loss, x, y, mse=mse, current=False):
+        if run.record(terms):  # measured before the update: train_rmse is not known
             return
 
 
@@ -221,48 +240,71 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options):
     """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call; True to stop."""
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
+    seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
+
+    def terms_at(theta):  # theta (P,)
+        """The Loss at theta, from `seen` when the objective was evaluated there."""
+        run.trainable.set_flat(theta)
+        for point, terms in reversed(seen):
+            if np.array_equal(point, theta):
+                return terms
+        terms = model.loss_terms(x, y, check=False, **loss_options)
+        entry = (theta.copy(), terms)
+        best = min(seen[:1] + [entry], key=lambda point: _finite_or_inf(point[1].total))
+        seen[:] = [best, *seen[1:][-3:], entry]
+        return terms
 
     def objective(theta):  # theta (P,)
         """Loss and flat gradient at theta (P,), for SciPy."""
-        model.set_flat(theta)
-        loss, grads = model._loss_and_grad(x, y, **loss_options)
-        return loss, model.flatten_grads(grads)  # float, (P,)
+        terms = terms_at(theta)
+        return terms.total, run.trainable.flatten_grads(terms.grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
-        """Record a step every 20 iterations; run grid updates on schedule."""
+        """Record a step every 20 iterations."""
         done["iterations"] += 1
         if done["iterations"] % LBFGS_ITERATIONS == 0:
-            model.set_flat(theta)
             done["steps"] += 1
-            done["stop"] = run.record(loss, x, y)
+            done["stop"] = run.record(terms_at(theta)._replace(total=loss), x)  # as SciPy saw it
             if done["stop"]:
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
-    theta = model.get_flat()  # (P,)
+    theta = run.trainable.get_flat()  # (P,) the trained arrays only
     history_size = min(LBFGS_HISTORY, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
-    result = optim.lbfgs(objective, theta, maxiter=LBFGS_ITERATIONS * n_steps,
-                         callback=after_iteration, history_size=history_size,
-                         tracker=run.tracker)  # fmt: skip
+    result = optim.lbfgs(
+        objective,
+        theta,
+        maxiter=LBFGS_ITERATIONS * n_steps,
+        callback=after_iteration,
+        history_size=history_size,
+        tracker=run.tracker,
+    )
     if run.tracker.best_theta is None:
         raise _Diverged("L-BFGS found no point with a finite loss.")
-    model.set_flat(result.x)  # the best point evaluated; the model holds the last trial point
+    run.trainable.set_flat(result.x)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
-        done["stop"] = run.record(result.fun, x, y)
+        done["stop"] = run.record(terms_at(result.x), x)
     return done["stop"]
 
 
 class _Run:
     """The state of one `fit`: history, progress bar, last good parameters, callback."""
 
-    def __init__(self, model, data, steps, lamb, progress, callback, opt):
+    def __init__(self, model, data, steps, lamb, progress, callback, opt, loss="mse"):
         self.model, self.data, self.steps = model, data, steps
-        self.lamb, self.callback = lamb, callback
-        self.history = {key: [] for key in HISTORY_KEYS}
-        self.bar = tqdm(total=steps, disable=not progress, file=sys.stderr, unit="step",
-                        desc=f"fit {opt}", dynamic_ncols=True)  # fmt: skip
-        self.last_good = _snapshot(model)  # parameters and grids of the last recorded step
+        self.lamb, self.callback, self.loss = lamb, callback, loss
+        self.keys = HISTORY_KEYS if loss == "mse" else CLASSIFY_KEYS
+        self.history = {key: [] for key in self.keys}
+        self.bar = tqdm(
+            total=steps,
+            disable=not progress,
+            file=sys.stderr,
+            unit="step",
+            desc=f"fit {opt}",
+            dynamic_ncols=True,
+        )
+        self.last_good = model.snapshot()  # parameters and grids of the last recorded step
         self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
         self.started = time.perf_counter()
         self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
@@ -270,12 +312,17 @@ class _Run:
         self.stacked = np.concatenate(parts)  # (N [+ N_test], n_0), one forward per step
 
     def evaluate(self, train_rmse=None):
-        """(train RMSE, test RMSE) at the current parameters, by forward passes only.
+        """(train RMSE, test RMSE) at the current parameters, by forward passes only; for a
+        classification loss ((loss, accuracy) on train, the same on test).
 
         A train_rmse already known is not recomputed. Otherwise train and test inputs go
         through one forward pass together: much of a small forward is fixed per-call work.
         """
         d, n = self.data, self.data["train_input"].shape[0]
+        if self.loss != "mse":
+            pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
+            train = self.metrics(pred[:n], d["train_label"])
+            return train, train if self.same else self.metrics(pred[n:], d["test_label"])
         if train_rmse is None:
             pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
             train_rmse, test_pred = _rmse_of(pred[:n], d["train_label"]), pred[n:]
@@ -283,35 +330,40 @@ class _Run:
             test_pred = None if self.same else _predict(self.model, d["test_input"])
         return train_rmse, train_rmse if self.same else _rmse_of(test_pred, d["test_label"])
 
+    def metrics(self, pred, y):
+        """(data loss, accuracy) of a classification loss."""
+        return losses.PAIRS[self.loss][0](pred, y), losses.accuracy(self.loss, pred, y)
+
     @property
     def steps_done(self):
         """The number of recorded steps."""
         return len(self.history["loss"])
 
-    def record(self, loss, x, y, mse=None, current=True):
+    def record(self, terms, x=None):
         """Append one step to the history (the model holds its parameters); True to stop.
 
-        loss = mse + lamb * reg was measured on the batch (x, y), at the model's current
-        parameters (current=True) or elsewhere, then with mse, the batch MSE there, given.
+        terms: the step's `network.Loss` on its batch. x: that batch, when terms were taken
+        at the model's current parameters (then a full batch gives train_rmse for free).
         """
-        full = x is self.data["train_input"]
-        known = math.sqrt(loss) if current and full and self.lamb == 0 else None  # loss = MSE
-        train_rmse, test_rmse = self.evaluate(known)
-        reg = math.nan
-        if self.lamb > 0:
-            if mse is None:
-                mse = train_rmse**2 if full else _rmse(self.model, x, y) ** 2
-            reg = (loss - mse) / self.lamb
+        loss, mse = terms.total, self.loss == "mse"
+        known = math.sqrt(terms.data) if mse and x is self.data["train_input"] else None
+        train, test = self.evaluate(known)  # RMSEs, or (loss, accuracy) pairs
+        train_rmse, test_rmse = (train, test) if mse else (train[0], test[0])
+        reg = terms.penalty if self.lamb > 0 else math.nan
         checked = (loss, train_rmse, test_rmse) + ((reg,) if self.lamb > 0 else ())
         if not all(math.isfinite(value) for value in checked):
-            raise _Diverged(f"step {self.steps_done}: a value became NaN or infinite (loss "
-                            f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
-                            f"{test_rmse:.3g}).")  # fmt: skip
-        values = (loss, reg, train_rmse, test_rmse, time.perf_counter() - self.started)
-        for key, value in zip(HISTORY_KEYS, values, strict=True):
+            raise _Diverged(
+                f"step {self.steps_done}: a value became NaN or infinite (loss "
+                f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
+                f"{test_rmse:.3g})."
+            )
+        metrics = (train, test) if mse else (train[0], test[0], train[1], test[1])
+        values = (loss, reg, *metrics, time.perf_counter() - self.started)
+        for key, value in zip(self.keys, values, strict=True):
             self.history[key].append(value)
-        self.last_good = _snapshot(self.model)
-        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg), refresh=False)
+        self.last_good = self.model.snapshot()
+        names = ("train_rmse", "test_rmse") if mse else ("train_loss", "test_loss")
+        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg, names), refresh=False)
         self.bar.update(1)
         step = self.steps_done - 1
         return self.callback is not None and bool(self.callback(step, self.model, self.history))
@@ -321,49 +373,8 @@ class _Diverged(Exception):
     """Raised inside the loop when a loss, gradient or RMSE is NaN or infinite."""
 
 
-def _check_opt_lr(opt, lr):
-    """opt in lower case, and the step size Adam uses (None for L-BFGS)."""
-    if not isinstance(opt, str) or opt.lower() not in ("lbfgs", "adam"):
-        raise ValueError(f"opt must be 'lbfgs' or 'adam', got {opt!r}")
-    opt = opt.lower()
-    if lr is not None:
-        lr = checks.as_nonneg_float(lr, "lr")
-        if lr == 0:
-            raise ValueError("lr must be > 0, got 0")
-    if opt == "adam":
-        return opt, ADAM_LR if lr is None else lr
-    if lr not in (None, 1.0):
-        raise ValueError(
-            f"opt='lbfgs' chooses its step length by a line search (first trial step 1, "
-            f"pykan's lr=1); lr is only used by opt='adam', got lr={lr}"
-        )
-    return opt, None
-
-
-def _check_data(model, dataset):
-    """The dataset's four arrays, checked against the model's input and output widths."""
-    data = validate_dataset(dataset)
-    for part in ("train", "test"):
-        model.check_input(data[f"{part}_input"], f"{part}_input")
-        checks.as_float_matrix(data[f"{part}_label"], f"{part}_label", model.width[-1])
-    return data
-
-
-def _snapshot(model):
-    """Copies of every parameter (P,) and every layer's knots, to go back to."""
-    return model.get_flat(), [layer.grid.copy() for layer in model.layers]
-
-
-def _restore(model, snapshot):
-    """Write a `_snapshot` back into the model's own arrays."""
-    theta, grids = snapshot
-    model.set_flat(theta)
-    for layer, grid in zip(model.layers, grids, strict=True):
-        layer.grid[...] = grid
-
-
 def _update_grid(model, x, grid_options):
-    """`KAN.update_grid(x, grid_eps, margin)`, a failed least-squares fit reported as divergence."""
+    """`KAN.update_grid(x, grid_eps, margin)`; a failed least-squares fit is a divergence."""
     try:
         model.update_grid(x, *grid_options)
     except (np.linalg.LinAlgError, ValueError) as err:  # non-finite layer inputs
@@ -372,9 +383,7 @@ def _update_grid(model, x, grid_options):
 
 def _predict(model, x):
     """KAN(x) without input checks (fit checked the data once): (N, n_0) -> (N, n_L)."""
-    for layer in model.layers:
-        x, _ = layer.forward(x, need_dx=False)
-    return x
+    return model.forward(x, check=False)
 
 
 def _rmse_of(pred, y):
@@ -382,12 +391,12 @@ def _rmse_of(pred, y):
     return math.sqrt(float(np.mean((pred - y) ** 2)))
 
 
-def _rmse(model, x, y):
-    """sqrt(mean((KAN(x) - y)^2)), a forward pass only."""
-    return _rmse_of(_predict(model, x), y)
+def _finite_or_inf(value):
+    """value, or inf when it is NaN or infinite (so that min() finds the best finite one)."""
+    return value if math.isfinite(value) else math.inf
 
 
-def _summary(train_rmse, test_rmse, reg):
+def _summary(train, test, reg, names=("train_rmse", "test_rmse")):
     """The text after the progress bar."""
-    text = f"train_rmse {train_rmse:.2e} | test_rmse {test_rmse:.2e}"
+    text = f"{names[0]} {train:.2e} | {names[1]} {test:.2e}"
     return text if math.isnan(reg) else f"{text} | reg {reg:.2e}"

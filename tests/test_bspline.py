@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.interpolate import BSpline
 
-from kan_np import bspline
+from kan_np import bspline, bspline_fast
 from tests.strategies import away_from_knots, knot_vectors, samples_on
 
 
@@ -32,11 +32,10 @@ def test_basis_matches_scipy(k, uniform):
         points = np.sort(rng.uniform(-1, 1, (2, 7)), axis=1)
         grid = bspline.extend_grid(points, k)
     x = samples_on(grid, k, 300, rng, where="everywhere")
-    B = bspline.basis(x, grid, k)
     reference = scipy_basis(x, grid, k)
-    err = np.max(np.abs(B - reference))
-    assert err <= 1e-12, f"basis differs from scipy by {err:.2e} (k={k}, uniform={uniform})"
-    assert np.max(np.abs(bspline.basis_reference(x, grid, k) - B)) <= 1e-12
+    for fn in (bspline.basis, bspline_fast.basis):
+        err = np.max(np.abs(fn(x, grid, k) - reference))
+        assert err <= 1e-12, f"{fn.__module__}.basis differs from scipy by {err:.2e} ({k=})"
 
 
 @given(knot_vectors(), st.integers(0, 2**31 - 1))
@@ -44,23 +43,26 @@ def test_basis_properties(knots, seed):
     grid, G, k = knots
     rng = np.random.default_rng(seed)
     x_in = samples_on(grid, k, 50, rng, where="inside")
-    B = bspline.basis(x_in, grid, k)  # (N, I, G+k)
+    B = bspline_fast.basis(x_in, grid, k)  # (N, I, G+k)
     assert B.shape == (50, grid.shape[0], G + k)
     np.testing.assert_allclose(B.sum(axis=-1), 1.0, atol=1e-12, err_msg="partition of unity")
     assert np.all(B >= 0.0), "B-splines are non-negative"
     x_all = samples_on(grid, k, 50, rng, where="everywhere")
-    B_all = bspline.basis(x_all, grid, k)
+    B_all = bspline_fast.basis(x_all, grid, k)
     assert np.all((B_all != 0).sum(axis=-1) <= k + 1), "local support: at most k+1 non-zero"
     assert np.all(B_all >= 0.0)
-    np.testing.assert_allclose(B_all, bspline.basis_reference(x_all, grid, k), atol=1e-12)
+    np.testing.assert_allclose(B_all, bspline.basis(x_all, grid, k), atol=1e-12)
+    dense_dx = bspline.basis_dx(x_all, grid, k)
+    np.testing.assert_allclose(bspline_fast.basis_dx(x_all, grid, k), dense_dx, atol=1e-9)
 
 
 @given(knot_vectors())
 def test_outside_the_knots_every_basis_value_is_zero(knots):
     grid, _, k = knots
     far = np.stack([grid[:, 0] - 0.5, grid[:, -1], grid[:, -1] + 7.0, grid[:, 0] - 1e6])  # (4, I)
-    assert np.all(bspline.basis(far, grid, k) == 0.0)
-    assert np.all(bspline.basis_dx(far, grid, k) == 0.0)
+    for module in (bspline, bspline_fast):
+        assert np.all(module.basis(far, grid, k) == 0.0)
+        assert np.all(module.basis_dx(far, grid, k) == 0.0)
 
 
 @given(knot_vectors(), st.integers(0, 2**31 - 1))
@@ -70,9 +72,10 @@ def test_basis_dx_matches_centred_differences(knots, seed):
     x = away_from_knots(samples_on(grid, k, 40, rng, where="everywhere"), grid, 1e-3)
     h = 1e-6
     numeric = (bspline.basis(x + h, grid, k) - bspline.basis(x - h, grid, k)) / (2 * h)
-    analytic = bspline.basis_dx(x, grid, k)
-    scale = max(1.0, np.max(np.abs(analytic)))
-    assert np.max(np.abs(numeric - analytic)) <= 1e-6 * scale
+    for module in (bspline, bspline_fast):
+        analytic = module.basis_dx(x, grid, k)
+        scale = max(1.0, np.max(np.abs(analytic)))
+        assert np.max(np.abs(numeric - analytic)) <= 1e-6 * scale, module.__name__
 
 
 def test_basis_dx_at_a_knot_is_the_right_derivative():
@@ -85,6 +88,7 @@ def test_basis_dx_at_a_knot_is_the_right_derivative():
     left = (bspline.basis(t, grid, k) - bspline.basis(t - h, grid, k)) / h
     assert not np.allclose(left, right), "a linear B-spline has a kink at its knots"
     np.testing.assert_allclose(bspline.basis_dx(t, grid, k), right, atol=1e-6)
+    np.testing.assert_allclose(bspline_fast.basis_dx(t, grid, k), right, atol=1e-6)
 
 
 def test_find_span_on_adaptive_grid_falls_back_to_binary_search():
@@ -92,7 +96,7 @@ def test_find_span_on_adaptive_grid_falls_back_to_binary_search():
     points = np.sort(rng.normal(size=(3, 21)) ** 3, axis=1)  # very uneven spacing
     grid = bspline.extend_grid(points, 3)
     x = rng.normal(size=(500, 3)) ** 3
-    span = bspline.find_span(x, grid)
+    span = bspline_fast.find_span(x, grid)
     for i in range(3):
         np.testing.assert_array_equal(span[:, i], np.searchsorted(grid[i], x[:, i], "right") - 1)
 

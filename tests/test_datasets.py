@@ -134,9 +134,9 @@ def test_non_finite_labels_are_rejected_with_a_row_count():
     "kwargs, error, match",
     [
         ({"n_var": 0}, ValueError, "n_var must be >= 1"),
-        ({"n_var": 2.0}, TypeError, "n_var must be an int"),
+        ({"n_var": 2.0}, TypeError, "n_var must be an integer"),
         ({"n_train": 0}, ValueError, "n_train must be >= 1"),
-        ({"n_test": True}, TypeError, "n_test must be an int"),
+        ({"n_test": True}, TypeError, "n_test must be an integer"),
         ({"seed": -1}, ValueError, "seed must be >= 0"),
         ({"ranges": (1, 1)}, ValueError, r"expected finite lo < hi"),
         ({"ranges": (0, np.inf)}, ValueError, r"expected finite lo < hi"),
@@ -201,9 +201,9 @@ def test_validate_missing_key():
         ("test_input", np.zeros((4, 3)), "train_input has 2 columns but test_input has 3"),
         ("test_label", np.zeros((4, 1)), "train_label has 2 columns but test_label has 1"),
         ("train_label", np.zeros(6), r"train_label must be 2-D .*reshape\(-1, 1\)"),
-        ("train_input", np.zeros((0, 2)), "train_input has no rows"),
-        ("test_input", np.full((4, 2), np.nan), r"test_input has 8 NaN or inf values"),
-        ("train_input", [["a", "b"]] * 6, "train_input must be a numeric array"),
+        ("train_input", np.zeros((0, 2)), "train_input is empty"),
+        ("test_input", np.full((4, 2), np.nan), r"test_input has 8 NaN or infinite values"),
+        ("train_input", [["a", "b"]] * 6, "train_input must hold numbers"),
     ],
 )
 def test_validate_names_the_bad_key(key, value, match):

@@ -23,7 +23,7 @@ def layer_with(fun, G, k=3, I=1, O=1, seed=0):
     layer = KANLayer(I, O, grid=G, k=k, init="paper", rng=np.random.default_rng(seed))
     xs = np.linspace(-1.0, 1.0, 2001)[:, None].repeat(I, axis=1)  # (2001, I)
     target = np.repeat(fun(xs)[:, :, None], O, axis=2)  # (2001, I, O)
-    layer.coef[...] = bspline.fit_coef(xs, target, layer.grid, k)
+    layer.coef[...] = bspline.fit_coef(xs, target, layer.knots, k)
     return layer
 
 
@@ -34,7 +34,7 @@ def skewed(n, I=1, seed=0):
 
 def normal_equation_residual(layer, x, target):
     """max |B^T (B c - target)| / max |B^T target| over every edge: 0 for a least-squares c."""
-    B = bspline.basis(x, layer.grid, layer.k)  # (N, I, M)
+    B = bspline.basis(x, layer.knots, layer.k)  # (N, I, M)
     fit = np.einsum("nim,iom->nio", B, layer.coef)  # (N, I, O)
     worst = np.einsum("nim,nio->iom", B, fit - target)  # (I, O, M)
     scale = np.einsum("nim,nio->iom", B, target)
@@ -60,7 +60,7 @@ def test_refine_onto_nested_knots_keeps_the_network_on_its_samples(adapted, new_
     np.testing.assert_allclose(refined(x), before, rtol=0, atol=1e-10)  # measured 7e-16
     for old, new in zip(model.layers, refined.layers, strict=True):
         r = new_G // 5
-        np.testing.assert_allclose(new.grid[:, 3:-3][:, ::r], old.grid[:, 3:-3], atol=1e-14)
+        np.testing.assert_allclose(new.knots[:, 3:-3][:, ::r], old.knots[:, 3:-3], atol=1e-14)
 
 
 def test_refined_layer_is_the_same_spline_everywhere_inside_its_grid():
@@ -88,9 +88,9 @@ def test_update_grid_keeps_a_spline_the_new_knots_can_represent():
     layer = layer_with(cubic, G=5, I=2, O=2)
     x = skewed(400, I=2)
     before = layer.spline_values(x)  # (N, I, O)
-    old_grid = layer.grid.copy()
+    old_grid = layer.knots.copy()
     layer.update_grid(x)
-    assert np.abs(layer.grid - old_grid).max() > 0.1, "the knots did move"
+    assert np.abs(layer.knots - old_grid).max() > 0.1, "the knots did move"
     np.testing.assert_allclose(layer.spline_values(x), before, rtol=0, atol=1e-10)  # 2e-15
 
 
@@ -98,9 +98,9 @@ def test_a_second_update_from_the_same_samples_changes_nothing():
     layer = layer_with(lambda x: np.sin(3 * x), G=5)
     x = skewed(1000)
     layer.update_grid(x)
-    grid, values = layer.grid.copy(), layer.spline_values(x)
+    grid, values = layer.knots.copy(), layer.spline_values(x)
     layer.update_grid(x)
-    np.testing.assert_allclose(layer.grid, grid, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(layer.knots, grid, rtol=0, atol=1e-15)
     np.testing.assert_allclose(layer.spline_values(x), values, rtol=0, atol=1e-12)  # 1e-15
 
 
@@ -123,9 +123,9 @@ def test_samples_already_at_the_knots_are_a_fixed_point():
     G, per = 5, 40
     x = np.linspace(-1.0, 1.0, G * per + 1)[:, None]  # quantiles fall on linspace(-1, 1, G+1)
     layer = layer_with(np.sin, G=G)
-    grid, coef = layer.grid.copy(), layer.coef.copy()
+    grid, coef = layer.knots.copy(), layer.coef.copy()
     layer.update_grid(x, margin=0.0)
-    np.testing.assert_allclose(layer.grid, grid, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(layer.knots, grid, rtol=0, atol=1e-14)
     np.testing.assert_allclose(layer.coef, coef, rtol=0, atol=1e-12)
 
 
@@ -134,10 +134,10 @@ def test_grid_eps_mixes_uniform_and_quantile_knots():
     layer = layer_with(np.sin, G=4)
     layer.update_grid(x, grid_eps=1.0, margin=0.0)
     lo, hi = x.min(), x.max()
-    np.testing.assert_allclose(layer.grid[0, 3:-3], np.linspace(lo, hi, 5), atol=1e-15)
+    np.testing.assert_allclose(layer.knots[0, 3:-3], np.linspace(lo, hi, 5), atol=1e-15)
     layer.update_grid(x, grid_eps=0.0, margin=0.0)
     xs = np.sort(x[:, 0])
-    np.testing.assert_allclose(layer.grid[0, 3:-3], xs[[0, 250, 500, 750, 1000]], atol=1e-15)
+    np.testing.assert_allclose(layer.knots[0, 3:-3], xs[[0, 250, 500, 750, 1000]], atol=1e-15)
 
 
 def test_the_margin_moves_only_the_end_points_out():
@@ -158,18 +158,18 @@ def test_network_update_goes_layer_by_layer(adapted):
     model.update_grid(x, grid_eps=0.02)
     hidden = model.layer_inputs(x)[1]  # computed by the already-updated layer 0
     expected = bspline.grid_from_samples(hidden, model.layers[1].G, 0.02)
-    np.testing.assert_allclose(model.layers[1].grid[:, 3:-3], expected, atol=1e-15)
+    np.testing.assert_allclose(model.layers[1].knots[:, 3:-3], expected, atol=1e-15)
 
 
 # ------------------------------------------------------------------ degenerate samples
 def test_a_constant_input_keeps_its_grid_and_spline():
     layer = layer_with(np.sin, G=5, I=2, O=2)
     x = np.column_stack([np.full(200, 0.3), skewed(200)[:, 0]])  # (N, 2), input 0 constant
-    grid, coef, before = layer.grid.copy(), layer.coef.copy(), layer.spline_values(x)
+    grid, coef, before = layer.knots.copy(), layer.coef.copy(), layer.spline_values(x)
     layer.update_grid(x)
-    np.testing.assert_array_equal(layer.grid[0], grid[0])
+    np.testing.assert_array_equal(layer.knots[0], grid[0])
     np.testing.assert_array_equal(layer.coef[0], coef[0])
-    assert np.abs(layer.grid[1] - grid[1]).max() > 0.1, "the other input is updated"
+    assert np.abs(layer.knots[1] - grid[1]).max() > 0.1, "the other input is updated"
     assert np.all(np.isfinite(layer.coef))
     np.testing.assert_allclose(layer.spline_values(x)[:, 0], before[:, 0], atol=1e-15)
 
@@ -178,11 +178,11 @@ def test_repeated_values_fall_back_to_uniform_knots():
     x = np.r_[np.zeros(150), np.linspace(0.1, 1.0, 50)][:, None]  # (200, 1), 75 % zeros
     layer = layer_with(np.sin, G=5)
     layer.update_grid(x, grid_eps=0.0, margin=0.0)  # the quantile knots 0, 0, 0, 0 coincide
-    np.testing.assert_allclose(layer.grid[0, 3:-3], np.linspace(0.0, 1.0, 6), atol=1e-15)
+    np.testing.assert_allclose(layer.knots[0, 3:-3], np.linspace(0.0, 1.0, 6), atol=1e-15)
     assert np.all(np.isfinite(layer.coef)) and np.all(np.isfinite(layer.spline_values(x)))
     # with grid_eps = 0.02 the uniform share keeps them apart (0, 0.004, 0.008, 0.012, ...)
     layer.update_grid(x, grid_eps=0.02)
-    assert np.all(np.diff(layer.grid[0]) > 0.003)
+    assert np.all(np.diff(layer.knots[0]) > 0.003)
     assert np.all(np.isfinite(layer.coef)) and np.all(np.isfinite(layer.spline_values(x)))
 
 
@@ -194,7 +194,7 @@ def test_a_dead_hidden_node_and_a_constant_column_give_no_nan():
     model.update_grid(x)
     refined = model.refine(10, x)
     for m in (model, refined):
-        assert all(np.all(np.isfinite(layer.grid)) for layer in m.layers)
+        assert all(np.all(np.isfinite(layer.knots)) for layer in m.layers)
         assert all(np.all(np.isfinite(layer.coef)) for layer in m.layers)
         assert np.all(np.isfinite(m(x)))
     y = np.sin(np.pi * x[:, :1])  # (N, 1)

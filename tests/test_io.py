@@ -186,22 +186,22 @@ def write_model_file(path, meta_changes=None, array_changes=None, drop=()):
     [
         ({"format": "pykan"}, {}, (), "not a kan_np model"),
         ({"version": 2}, {}, (), "version 2"),
-        ({"width": [2, 4, 1]}, {}, (), r"layer0.coef has shape \(2, 3, 7\).*\(2, 4, 7\)"),
-        ({"G": [4]}, {}, (), "G must be a list of 2"),
-        ({"G": [5, 7]}, {}, (), r"layer0.grid has shape"),
+        ({"width": [2, 4, 1]}, {}, (), r"layer0.coef: has shape \(2, 3, 7\).*\(2, 4, 7\)"),
+        ({"G": [4]}, {}, (), "G: must be a list of 2"),
+        ({"G": [5, 7]}, {}, (), r"layer0.grid: has shape"),
         ({"k": 0}, {}, (), "k must be >= 1"),
         ({"base_fun": ["silu", "relu"]}, {}, (), "unknown base function 'relu'"),
         ({"symbolic": {"0,1,2": "no_such_fn"}}, {}, (), "no_such_fn"),
         ({"symbolic": {"0,9,0": "sin"}}, {}, (), "outside a network"),
         ({"symbolic": {"zero": "sin"}}, {}, (), "not 'l,i,o'"),
         ({"normalization": ["mean_input"]}, {}, (), "both mean_input and std_input"),
-        ({"input_names": ["a"]}, {}, (), "input_names must be a list of 2"),
-        ({}, {"layer1.coef": np.zeros((3, 1, 9))}, (), r"layer1.coef has shape \(3, 1, 9\)"),
-        ({}, {"layer0.mask": np.zeros((2, 3), dtype=np.int64)}, (), "must hold floats"),
+        ({"input_names": ["a"]}, {}, (), "input_names: must be a list of 2"),
+        ({}, {"layer1.coef": np.zeros((3, 1, 9))}, (), r"layer1.coef: has shape \(3, 1, 9\)"),
+        ({}, {"layer0.mask": np.zeros((2, 3), dtype=np.int64)}, (), "layer0.mask: must be float64"),
         ({}, {"layer0.coef": np.full((2, 3, 7), np.nan)}, (), "NaN"),
-        ({}, {"train_input": np.zeros((5, 3))}, (), r"train_input has shape \(5, 3\)"),
-        ({}, {"normalization.std_input": np.array([1.0, 0.0])}, (), "std_input must be > 0"),
-        ({}, {}, ("layer1.affine",), "missing array 'layer1.affine'"),
+        ({}, {"train_input": np.zeros((5, 3))}, (), r"train_input: has shape \(5, 3\)"),
+        ({}, {"normalization.std_input": np.array([1.0, 0.0])}, (), "std_input: standard dev"),
+        ({}, {}, ("layer1.affine",), "layer1.affine: missing array"),
         ({}, {"layer0.grid": np.zeros((2, 11))}, (), "increase strictly"),
     ],
 )
@@ -229,7 +229,7 @@ def test_load_rejects_files_that_are_not_models(tmp_path):
     with pytest.raises(ValueError, match=r"one bare array \(.npy\)"):
         io.load(tmp_path / "bare.npy")
     np.savez(tmp_path / "other.npz", weights=np.ones(3))
-    with pytest.raises(ValueError, match="no 'metadata' entry.*weights"):
+    with pytest.raises(ValueError, match="metadata: missing.*weights"):
         io.load(tmp_path / "other.npz")
     with pytest.raises(FileNotFoundError, match="no such model file"):
         io.load(tmp_path / "missing.npz")
@@ -267,7 +267,7 @@ def test_save_refuses_what_load_would_refuse(tmp_path):
     with pytest.raises(TypeError, match="file name"):
         io.save(model, None)
     model.layers[1].coef[0, 0, 0] = np.inf
-    with pytest.raises(ValueError, match="layer1.coef has NaN or infinite"):
+    with pytest.raises(ValueError, match="layer1.coef: has NaN or infinite"):
         io.save(model, tmp_path / "m.npz")
     model = rich_model()
     model.layers[0].symbolic[(0, 0)] = "no_such_fn"

@@ -49,7 +49,7 @@ def test_dead_node_is_removed_and_the_function_kept():
     assert pruned.width == [2, 3, 3, 1]
     assert model.width == [2, 4, 3, 1]  # the original is untouched
     assert pruned.layers[1].symbolic == {(2, 1): "sin"}
-    np.testing.assert_array_equal(pruned.layers[1].grid, model.layers[1].grid[[0, 1, 3]])
+    np.testing.assert_array_equal(pruned.layers[1].knots, model.layers[1].knots[[0, 1, 3]])
     np.testing.assert_array_equal(pruned.layers[0].coef, model.layers[0].coef[:, [0, 1, 3]])
     # the surviving hidden nodes carry the same values, and so does the output
     kept_before = model.layer_inputs(x)[1][:, [0, 1, 3]]

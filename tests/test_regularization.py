@@ -47,7 +47,7 @@ def test_paper_penalty_by_hand():
     p = np.array([2.0, 1.0]) / 3.0
     S = -np.sum(p * np.log(p))
     assert reg.entropy(A) == pytest.approx(S, abs=1e-11)
-    value, _ = reg.paper_penalty([acts], mu_1=0.5, mu_2=2.0)
+    value = reg.paper_penalty([acts], mu_1=0.5, mu_2=2.0)
     assert value == pytest.approx(0.5 * 3.0 + 2.0 * S, abs=1e-11)
 
 
@@ -87,7 +87,7 @@ def test_entropy_is_scale_free_and_at_most_log_edges(I, O, scale, seed):
     assert S == pytest.approx(reg.entropy(scale * A), abs=1e-9)
     assert 0.0 <= S <= np.log(I * O) + 1e-9
     # Euler: S(cA) = S(A), so sum_k A_k dS/dA_k = 0
-    assert np.sum(A * reg.entropy_backward(A)) == pytest.approx(0.0, abs=1e-9)
+    assert np.sum(A * reg.entropy_backward(1.0, A)) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_fully_masked_layer_gives_finite_penalty_and_gradient():
@@ -99,13 +99,14 @@ def test_fully_masked_layer_gives_finite_penalty_and_gradient():
         for g in grads:
             for name, arr in g.items():
                 assert np.all(np.isfinite(arr)), f"{metric}: d{name} not finite"
-        value, dacts, _, _ = reg.penalty_and_grad(
+        pen = reg.penalty_and_grad(
             model.layers, model.layer_inputs(x), model.activations(x), metric
         )
-        assert np.isfinite(value)
+        assert np.isfinite(pen.value)
+        dacts = pen.dacts if metric == "paper" else pen.dacts_numeric
         np.testing.assert_array_equal(dacts[1], 0.0)
     assert reg.entropy(np.zeros((2, 3))) == 0.0
-    np.testing.assert_array_equal(reg.entropy_backward(np.zeros((2, 3))), 0.0)
+    np.testing.assert_array_equal(reg.entropy_backward(1.0, np.zeros((2, 3))), 0.0)
 
 
 def test_bad_metric_and_options_name_the_valid_ones():
@@ -131,15 +132,15 @@ def test_edge_l1_gradient():
 
 def test_entropy_gradient():
     A = np.random.default_rng(2).uniform(0.05, 1.0, (3, 4))
-    check("dS/dA", reg.entropy_backward(A), numerical_gradient(lambda: reg.entropy(A), A))
+    check("dS/dA", reg.entropy_backward(1.0, A), numerical_gradient(lambda: reg.entropy(A), A))
 
 
 def test_paper_penalty_gradient():
     rng = np.random.default_rng(3)
     acts = [away_from_zero((8, 2, 3), rng), away_from_zero((8, 3, 1), rng)]
-    _, dacts = reg.paper_penalty(acts, mu_1=0.7, mu_2=1.3)
+    dacts = reg.paper_penalty_backward(1.0, acts, mu_1=0.7, mu_2=1.3)
     for l, a in enumerate(acts):
-        numeric = numerical_gradient(lambda: reg.paper_penalty(acts, 0.7, 1.3)[0], a)
+        numeric = numerical_gradient(lambda: reg.paper_penalty(acts, 0.7, 1.3), a)
         check(f"dacts[{l}]", dacts[l], numeric)
 
 
@@ -159,15 +160,18 @@ def test_std_and_pykan_scale_gradients():
 def test_pykan_entropy_gradient(axis):
     V = np.random.default_rng(5 + axis).uniform(0.0, 2.0, (3, 4))
     numeric = numerical_gradient(lambda: reg.pykan_entropy(V, axis), V)
-    check(f"dH/dV axis {axis}", reg.pykan_entropy_backward(V, axis), numeric)
+    check(f"dH/dV axis {axis}", reg.pykan_entropy_backward(1.0, V, axis), numeric)
 
 
-@pytest.mark.parametrize("term", [reg.coef_l1, reg.coef_diff_l1])
-def test_coef_terms_gradient(term):
+@pytest.mark.parametrize(
+    "term, backward",
+    [(reg.coef_l1, reg.coef_l1_backward), (reg.coef_diff_l1, reg.coef_diff_l1_backward)],
+)
+def test_coef_terms_gradient(term, backward):
     coef = np.cumsum(away_from_zero((2, 3, 6), np.random.default_rng(6), 0.1), axis=2)
     coef += 0.01  # away from 0 and, through the cumsum, differences away from 0
-    _, analytic = term(coef)
-    check(term.__name__, analytic, numerical_gradient(lambda: term(coef)[0], coef))
+    analytic = backward(0.7, coef)
+    check(term.__name__, analytic, 0.7 * numerical_gradient(lambda: term(coef), coef))
 
 
 # ------------------------------------------------------ gradient checks, the whole loss

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import kan_np as kn
+from kan_np import symbolic_edges
 from kan_np.gradcheck import numerical_gradient, relative_error, vjp_check, worst_entry
 from kan_np.layer import KANLayer
 
@@ -157,3 +158,27 @@ def test_inside_the_guards(name, a, b, xs):
     dx, grads = layer_check(layer, x, h=h)
     assert not dx.any() and not grads["affine"][0, 0, :2].any()
     assert grads["affine"][0, 0, 3] != 0  # d still learns (dd = sum u); c too where f != 0
+
+
+def test_the_symbolic_pair_is_pure_and_returns_its_gradients():
+    """symbolic_edges.forward/backward: inputs untouched, dx and daffine returned."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, (9, 2))  # (N, I)
+    affine = rng.uniform(0.5, 1.5, (2, 3, 4))  # (I, O, 4)
+    symbolic = {(0, 1): "sin", (1, 1): "tanh", (1, 2): "sin"}
+    before = affine.copy()
+    y, acts, cache = symbolic_edges.forward(x, affine, symbolic, want_acts=True)
+    np.testing.assert_allclose(acts.sum(axis=1), y, atol=1e-14)
+    dy, dacts = rng.normal(size=y.shape), rng.normal(size=acts.shape)
+    dx, daffine = symbolic_edges.backward(dy, cache, dacts)
+    np.testing.assert_array_equal(affine, before)
+    assert np.all(daffine[0, 0] == 0.0) and np.all(daffine[0, 2] == 0.0), "numeric edges"
+
+    def objective():  # <dy, y> + <dacts, acts>
+        y2, acts2, _ = symbolic_edges.forward(x, affine, symbolic, want_acts=True)
+        return np.sum(dy * y2) + np.sum(dacts * acts2)
+
+    for name, array, analytic in [("x", x, dx), ("affine", affine, daffine)]:
+        numeric = numerical_gradient(objective, array)
+        err = relative_error(analytic, numeric)
+        assert err <= TOL, f"d{name}: relative error {err:.1e}; {worst_entry(analytic, numeric)}"

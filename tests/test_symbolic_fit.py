@@ -170,7 +170,8 @@ def test_many_samples_stay_fast_and_exact():
         (dict(b_range=(0.0, np.inf)), ValueError, "b_range"),
         (dict(grid_number=1), ValueError, "grid_number"),
         (dict(iteration=0), ValueError, "iteration"),
-        (dict(chunk=2.5), ValueError, "chunk"),
+        (dict(chunk=2.5), TypeError, "chunk"),  # a wrong type, as KAN(grid=5.0)
+        (dict(grid_number=5.0), TypeError, "grid_number"),
     ],
 )
 def test_fit_affine_rejects_bad_input(kwargs, error, message):

@@ -22,9 +22,9 @@ G = 60
 
 def spline_edge(layer, i, j, g, lo, hi):
     """Make edge (i, j) of layer the spline closest to g on [lo, hi] (its base branch off)."""
-    layer.grid[i] = bspline.make_grid(G, layer.k, (lo, hi))[0]
+    layer.knots[i] = bspline.make_grid(G, layer.k, (lo, hi))[0]
     xs = np.linspace(lo, hi, 2000)[:, None]  # (N, 1)
-    coef = bspline.fit_coef(xs, g(xs)[:, :, None], layer.grid[i : i + 1], layer.k)  # (1, 1, M)
+    coef = bspline.fit_coef(xs, g(xs)[:, :, None], layer.knots[i : i + 1], layer.k)  # (1, 1, M)
     layer.coef[i, j] = coef[0, 0]
     layer.scale_base[i, j], layer.scale_sp[i, j] = 0.0, 1.0
 
@@ -254,7 +254,7 @@ def test_unsnapped_edges_appear_as_placeholders_with_a_warning():
     ("kwargs", "error", "message"),
     [
         ({"digits": 0}, ValueError, "digits.*0"),
-        ({"digits": 2.5}, ValueError, "digits"),
+        ({"digits": 2.5}, TypeError, "digits"),  # wrong type: TypeError (checks.py)
         ({"var_names": ["x"]}, ValueError, "2 names"),
         ({"var_names": "xy"}, ValueError, "2 names"),
         ({"var_names": ["x", 3]}, TypeError, "3"),
@@ -309,7 +309,7 @@ def test_unknown_function_name_lists_the_library():
         ((0, 2, 0), ValueError, r"input node i = 2 .* layer 0's number of inputs is 2"),
         ((1, 0, 1), ValueError, r"output node j = 1 .* valid: 0\.\.0"),
         ((0, -1, 0), ValueError, "-1"),
-        ((0, 0, 1.0), TypeError, "output node j must be an int, got 1.0"),
+        ((0, 0, 1.0), TypeError, "output node j must be an integer, got 1.0"),
         ((True, 0, 0), TypeError, "layer index"),
     ],
 )

@@ -215,15 +215,15 @@ def test_divergence_after_some_steps_restores_the_last_recorded_ones(ds2):
 def test_lbfgs_stops_when_every_loss_becomes_nan(ds2, monkeypatch, nan_from):
     model = KAN([2, 3, 1], grid=3, seed=0)
     start = model.get_flat()
-    original = model._loss_and_grad
+    original = model.loss_terms
     count = [0]
 
     def broken(*args, **kwargs):
         count[0] += 1
-        loss, grads = original(*args, **kwargs)
-        return (np.nan, grads) if count[0] > nan_from else (loss, grads)
+        terms = original(*args, **kwargs)
+        return terms._replace(total=np.nan) if count[0] > nan_from else terms
 
-    monkeypatch.setattr(model, "_loss_and_grad", broken)
+    monkeypatch.setattr(model, "loss_terms", broken)
     seen, callback = recorder()
     with pytest.warns(RuntimeWarning, match="no point with a finite loss"):
         history = model.fit(ds2, steps=10, update_grid=False, progress=False,
@@ -235,15 +235,15 @@ def test_lbfgs_stops_when_every_loss_becomes_nan(ds2, monkeypatch, nan_from):
 
 def test_lbfgs_recovers_from_a_few_nan_trial_points(ds2, monkeypatch):
     model = KAN([2, 3, 1], grid=3, seed=0)
-    original = model._loss_and_grad
+    original = model.loss_terms
     count = [0]
 
     def flaky(*args, **kwargs):
         count[0] += 1
-        loss, grads = original(*args, **kwargs)
-        return (np.inf, grads) if count[0] in (10, 11, 30) else (loss, grads)
+        terms = original(*args, **kwargs)
+        return terms._replace(total=np.inf) if count[0] in (10, 11, 30) else terms
 
-    monkeypatch.setattr(model, "_loss_and_grad", flaky)
+    monkeypatch.setattr(model, "loss_terms", flaky)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # recovering is silent
         history = model.fit(ds2, steps=4, progress=False)
@@ -272,7 +272,7 @@ def test_ctrl_c_in_a_callback_returns_the_history(ds2, opt):
 
 def test_ctrl_c_inside_lbfgs_keeps_the_best_point(ds2, monkeypatch):
     model = KAN([2, 3, 1], grid=3, seed=0)
-    original = model._loss_and_grad
+    original = model.loss_terms
     count = [0]
 
     def interrupted(*args, **kwargs):
@@ -281,7 +281,7 @@ def test_ctrl_c_inside_lbfgs_keeps_the_best_point(ds2, monkeypatch):
             raise KeyboardInterrupt
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(model, "_loss_and_grad", interrupted)
+    monkeypatch.setattr(model, "loss_terms", interrupted)
     with pytest.warns(RuntimeWarning, match="interrupted"):
         history = model.fit(ds2, steps=10, update_grid=False, progress=False)
     monkeypatch.undo()

@@ -1,16 +1,16 @@
 """Checker for exercise 02.1 (tutorials/exercises/ex02_cox_de_boor.py): the Cox–de Boor basis.
 
-Plain `pytest` tests the reference, kan_np.bspline.basis_reference (the full recursion);
+Plain `pytest` tests the reference, kan_np.bspline.basis (the full recursion);
 `KAN_NP_EXERCISES=student pytest -m ex02_1 tests/exercises` tests the student's `basis`.
-Expected values come from kan_np.bspline.basis (the local-support version, a separate code
-path) and from SciPy's B-splines; the rest are the properties chapter 02 teaches.
+Expected values come from kan_np.bspline_fast.basis (the local-support version, a separate
+code path) and from SciPy's B-splines; the rest are the properties chapter 02 teaches.
 """
 
 import numpy as np
 import pytest
 from scipy.interpolate import BSpline
 
-from kan_np import bspline
+from kan_np import bspline, bspline_fast
 
 pytestmark = pytest.mark.ex02_1
 READ = "tutorials/02_bsplines.md, section 'Cox–de Boor'"
@@ -18,7 +18,7 @@ READ = "tutorials/02_bsplines.md, section 'Cox–de Boor'"
 
 @pytest.fixture
 def basis(exercise):
-    return exercise("ex02_cox_de_boor", bspline.basis_reference, name="basis")
+    return exercise("ex02_cox_de_boor", bspline.basis)
 
 
 def uneven_grid(I, G, k, seed):
@@ -51,7 +51,7 @@ def test_shape_is_N_I_G_plus_k(basis, k):
 def test_matches_the_library_on_uniform_knots(basis, assert_close, k):
     grid = bspline.make_grid(5, k, grid_range=(-1, 1), I=2)
     x = points_around(grid, 200, seed=k)  # inside, on the extension and outside
-    assert_close(basis(x, grid, k), bspline.basis(x, grid, k), f"basis (k={k})", read=READ)
+    assert_close(basis(x, grid, k), bspline_fast.basis(x, grid, k), f"basis (k={k})", read=READ)
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
@@ -104,7 +104,7 @@ def test_order_0_is_half_open_at_the_knots(basis, assert_close):
 def test_cubic_at_the_knots_and_outside_them(basis, assert_close):
     grid = bspline.make_grid(5, 3, I=1)
     x = np.concatenate([grid.T, [[-9.0], [9.0]]])  # (G+2k+1+2, 1): knots, then far outside
-    assert_close(basis(x, grid, 3), bspline.basis(x, grid, 3), "cubic basis at the knots "
+    assert_close(basis(x, grid, 3), bspline_fast.basis(x, grid, 3), "cubic basis at the knots "
                  "and outside (all 0 there)", read=READ)  # fmt: skip
 
 
@@ -113,5 +113,5 @@ def test_each_input_uses_its_own_knots(basis, assert_close):
     x = points_around(grid, 40, seed=6)
     B = basis(x, grid, 2)
     for i in range(3):
-        alone = bspline.basis(x[:, i : i + 1], grid[i : i + 1], 2)[:, 0]  # (N, M)
+        alone = bspline_fast.basis(x[:, i : i + 1], grid[i : i + 1], 2)[:, 0]  # (N, M)
         assert_close(B[:, i], alone, f"basis of input {i} (use grid[{i}] for x[:, {i}])")

@@ -1,11 +1,14 @@
-r"""Exercise 06.1: the entropy penalty of one layer and its gradient.
+r"""Exercise 06.1: the gradient of a layer's entropy, by the quotient rule.
 
-Read tutorials/06_regularization.md first. Fill in the two bodies, then run
+Read tutorials/06_regularization.md up to "The gradients" first, and stop there: the
+chapter derives the answer right after the exercise. Fill in the two bodies, then run
 
-    pytest -m ex06_1 tests/exercises
+    KAN_NP_EXERCISES=student pytest -m ex06_1 tests/exercises
 
-The reference is `kan_np.regularization.entropy` and `entropy_backward`: do not import it
-here, write it yourself with NumPy.
+NumPy only; the reference is `kan_np.regularization.entropy` and `entropy_backward`, do
+not import it. `entropy` is the definition, a warm-up. `entropy_backward` is the real
+exercise: work out dS/dA_k on paper first. S depends on A only through the shares
+p = A / sum(A), and every share depends on every A_k through the sum.
 """
 
 import numpy as np  # noqa: F401  (you will need it)
@@ -25,17 +28,20 @@ def entropy(A, eps=ENTROPY_EPS):
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")
 
 
-def entropy_backward(A, eps=ENTROPY_EPS):
-    r"""dS/dA (I, O) for `entropy`.
+def entropy_backward(dS, A, eps=ENTROPY_EPS):
+    r"""dA, the loss gradient with respect to every edge magnitude, from dS: (I, O).
 
-    With g_j = dS/dp_j = -log p_j - 1 where p_j >= eps, and -log eps where p_j < eps (there
-    the term is -p_j log eps), and dp_j/dA_k = (\delta_{jk} - p_j) / T (T = \sum A):
-    dS/dA_k = (g_k - \sum_j g_j p_j) / T.  When \sum A = 0 return zeros.
+    Like every backward in kan_np, it takes the upstream gradient first: dS = dL/dS (a
+    number) is given, and dA = dS * (the derivative of S with respect to A). The
+    derivative of S is what you derive. Mind the two corners of the definition above: a
+    share below eps enters S as -p log(eps) (so its own derivative is different there),
+    and when \sum A = 0 (S is 0 on that whole ray) return zeros.
 
     Args:
+        dS: the loss gradient with respect to S (a number; 1.0 gives the plain derivative).
         A: (I, O) non-negative edge magnitudes.
         eps: as in `entropy`.
     Returns:
-        (I, O) array, the gradient of S with respect to A.
+        (I, O) array dA.
     """
     raise NotImplementedError("exercise 06.1: see tutorials/06_regularization.md")

@@ -4,7 +4,7 @@ Read tutorials/09_symbolic.md first ("The affine fit"). Fill in the body, then r
 
     KAN_NP_EXERCISES=student pytest -m ex09_1 tests/exercises
 
-The reference is `kan_np.symbolic.fit_affine(x, y, f, a_range, b_range, grid_number,
+The reference is `kan_np.affine_fit.fit_affine(x, y, f, a_range, b_range, grid_number,
 iteration=1, refine=False)`, one grid without zooming or refinement: do not call it here,
 write it yourself with NumPy. (The library also maps x's range to [-1, 1] before laying
 the grid; the checker's samples already span [-1, 1], so you can leave that out.)
@@ -29,7 +29,7 @@ def fit_affine_grid(x, y, f, a_range, b_range, grid_number):
         f: an elementwise NumPy function, e.g. np.sin.
         a_range, b_range: (lo, hi) of the grid: a takes np.linspace(lo, hi, grid_number)
             values, b likewise.
-        grid_number: G, points per axis (G × G pairs).
+        grid_number: points per axis (grid_number² pairs; not the G of a spline grid).
     Returns:
         (a, b, c, d, r2): the pair with the highest R² (the first one in the order
         a-major, b-minor when several are equal), its c and d, and
