@@ -162,6 +162,33 @@ def fit_coef(x, y, knots, k, ridge=0.0):
     return coef
 
 
+def spline_rmse(f, G, k):
+    r"""The best-approximation error of Theorem 2.1 for f on [-1, 1]: a least-squares fit.
+
+    .. math:: \mathrm{RMSE} = \sqrt{\tfrac1N \sum_n \big(s(x_n) - f(x_n)\big)^2},
+              \qquad s = \arg\min_{c} \sum_n \Big(\sum_m c_m B_{m,k}(x_n) - f(x_n)\Big)^2,
+
+    on N = 2001 evenly spaced points x_n of [-1, 1] (fit and error on the same points), with
+    the knots of `make_grid(G, k)`. For a smooth f it falls like G^-(k+1): the floor that a
+    KAN edge with this grid can reach, with no training in the way (chapter 10).
+
+    Args:
+        f: a function of an (N, 1) array returning an (N, 1) array (as `datasets`' toys).
+        G: number of grid intervals (uniform grid on [-1, 1]), >= 1.
+        k: spline order, >= 0.
+    Returns:
+        the RMSE, a float.
+    """
+    G, k = checks.as_int(G, "G", 1), checks.as_int(k, "k", 0)
+    x = np.linspace(-1.0, 1.0, 2001)[:, None]  # (N, 1)
+    y = np.asarray(f(x), dtype=np.float64)  # (N, 1)
+    checks.expect_shape(y, (x.shape[0], 1), "f(x)", "(N, 1)")
+    knots = make_grid(G, k, (-1.0, 1.0), I=1)  # (1, G+2k+1)
+    coef = fit_coef(x, y[:, :, None], knots, k)  # (1, 1, G+k)
+    fitted = evaluate(x, knots, coef, k)[:, :, 0]  # (N, 1)
+    return float(np.sqrt(np.mean((fitted - y) ** 2)))
+
+
 def grid_from_samples(x, G, grid_eps=0.02, margin=0.01):
     r"""Grid points adapted to samples (§2.4): a mix of sample quantiles and a uniform grid.
 

@@ -139,3 +139,14 @@ def test_grid_from_samples_degenerate_inputs():
     points = bspline.grid_from_samples(x, 5, grid_eps=0.0, margin=0.0)
     assert np.all(np.isnan(points[0])), "a constant input gets no new grid"
     assert np.all(np.diff(points[1]) > 0), "repeated values fall back to uniform knots"
+
+
+def test_spline_rmse_is_the_least_squares_floor():
+    """Exact for a polynomial of degree k, positive below it; wrong shapes are refused."""
+    quadratic = lambda x: 1.0 - 2.0 * x**2  # noqa: E731  (N, 1) -> (N, 1)
+    assert bspline.spline_rmse(quadratic, 3, 2) < 1e-13
+    assert bspline.spline_rmse(quadratic, 3, 1) > 1e-3
+    with pytest.raises(ValueError, match=r"f\(x\) must have shape \(N, 1\)"):
+        bspline.spline_rmse(lambda x: x[:, 0], 3, 2)
+    with pytest.raises(TypeError, match="G must be an integer"):
+        bspline.spline_rmse(quadratic, 3.0, 2)

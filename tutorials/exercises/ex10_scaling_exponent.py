@@ -11,7 +11,8 @@ error. The checker calls your function for G = 5, 10, 20, 40 and k = 1, 2, 3 and
 slope of log RMSE against log G. Predict the three slopes before you run it.
 
 Use `kan_np.bspline` (`make_grid`, `fit_coef`, `evaluate`); the work is setting up the
-measurement (what samples, what is fitted to what, what is averaged), not the basis.
+measurement (what samples, what is fitted to what, what is averaged), not the basis. The
+reference is the library's `kan_np.bspline.spline_rmse`: do not call it here.
 """
 
 import numpy as np  # noqa: F401  (you will need it)
