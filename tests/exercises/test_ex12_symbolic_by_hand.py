@@ -47,35 +47,38 @@ def phase(exercise):
     return exercise("ex12_symbolic_by_hand", phase_transition_kan)
 
 
-def all_symbolic(model, width):
-    assert isinstance(model, kn.KAN), f"expected a kan_np.KAN, got {type(model).__name__}"
-    assert model.width == width, f"width {model.width}, expected {width}"
+def all_symbolic(model, width, require):
+    require(isinstance(model, kn.KAN), f"expected a kan_np.KAN, got {type(model).__name__}",
+            read=READ)  # fmt: skip
+    require(model.width == width, f"width {model.width}, expected {width}", read=READ)
     for l, layer in enumerate(model.layers):
         edges = [(i, j) for i in range(layer.in_dim) for j in range(layer.out_dim)]
         missing = [(l, i, j) for i, j in edges if (i, j) not in layer.symbolic]
-        assert not missing, f"edges {missing} are not symbolic (use fix_symbolic); read {READ}"
-        assert np.all(layer.mask == 0), "a symbolic edge has its spline part off (mask 0)"
+        require(not missing, f"edges {missing} are not symbolic (use fix_symbolic)", read=READ)
+        require(bool(np.all(layer.mask == 0)), f"layer {l}: a symbolic edge has its spline "
+                "part on (mask must be 0; fix_symbolic sets it)", read=READ)  # fmt: skip
 
 
-def test_division(division, assert_close):
+def test_division(division, assert_close, require):
     model = division()
-    all_symbolic(model, [2, 1, 1])
+    all_symbolic(model, [2, 1, 1], require)
     x = np.random.default_rng(0).uniform(0.1, 3.0, (200, 2))  # (N, 2) positive inputs
     assert_close(model(x)[:, 0], x[:, 0] / x[:, 1], "x1 / x2", rtol=1e-9, read=READ)
 
 
-def test_division_formula_simplifies_to_the_quotient(division):
+def test_division_formula_simplifies_to_the_quotient(division, require):
     import sympy
 
     (formula,) = division().symbolic_formula(var_names=["x", "y"], digits=None)
     x, y = sympy.symbols("x y", positive=True)
     exact = sympy.nsimplify(formula.subs({"x": x, "y": y}))  # 1.0 -> 1
-    assert sympy.simplify(exact - x / y) == 0, formula
+    require(sympy.simplify(exact - x / y) == 0, f"the model's formula {formula} is not x/y",
+            read=READ)  # fmt: skip
 
 
-def test_phase_transition(phase, assert_close):
+def test_phase_transition(phase, assert_close, require):
     model = phase()
-    all_symbolic(model, [3, 1, 1])
+    all_symbolic(model, [3, 1, 1], require)
     x = np.random.default_rng(1).uniform(-1.2, 1.2, (300, 3))  # (N, 3), across the jump
     f = 0.5 * (1 + np.tanh(5 * (np.sum(x**4, axis=1) - 1)))  # (N,)
     assert_close(model(x)[:, 0], f, "0.5 (1 + tanh(5 (sum x^4 - 1)))", rtol=1e-9,
