@@ -41,6 +41,7 @@ from timing import machine, measure  # noqa: E402
 
 import kan_np as kn  # noqa: E402
 from kan_np import allocator  # noqa: E402
+from kan_np.flat import TrainedArrays  # noqa: E402
 from kan_np.optim import Adam  # noqa: E402
 
 CONFIGS = {
@@ -55,13 +56,13 @@ def make_step(width, G, N, seed=0):
     """A KAN, its data and Adam; returns the step (loss, gradient, update) and the model.
 
     The step is `training.fit`'s Adam step with a full batch: the same calls, on the
-    parameters fit optimises (`trainable_parameters`).
+    parameters fit's Adam optimises (`TrainedArrays(model, zero_free=True)`).
     """
     rng = np.random.default_rng(seed)
     model = kn.KAN(width, grid=G, k=3, seed=seed)
     x = rng.uniform(-1, 1, (N, width[0]))  # (N, n_0)
     y = rng.normal(size=(N, width[-1]))  # (N, n_L)
-    params = model.trainable_parameters()
+    params = TrainedArrays(model, zero_free=True).items
     adam = Adam([arr for _, _, arr in params], lr=1e-3)
 
     def step():

@@ -6,7 +6,8 @@ Paper §2.5.4. Everything here works on the samples (x, y) of one edge, shape (N
 How one candidate is fitted (`fit_affine`), as in pykan's ``fit_params``:
 1. Grid search over (a, b), x's range mapped to [-1, 1]: for each pair the best (c, d) is
    a least-squares line, whose R² is the squared correlation, R²(a, b) = corr(f(a·x + b),
-   y)², so no solve is needed per pair. Pick the best pair, zoom onto its neighbours, repeat.
+   y)², so no solve is needed per pair (one grid alone: `fit_affine_grid`). Pick the best
+   pair, zoom onto its neighbours, repeat.
 2. (c, d) by linear least squares at the best (a, b).
 3. kan_np addition (``refine=True``): Levenberg–Marquardt on (a, b, c, d), exact Jacobian
    from df, from the zoomed pair and the first grid's runner-up basins, kept only if it
@@ -20,6 +21,8 @@ import numpy as np
 
 from kan_np import checks
 from kan_np.functions import LIBRARY, SymbolicFunction, get_function
+
+CHUNK = 2**14  # float64 values per grid temporary (128 KiB), see `fit_affine`'s chunk
 
 
 class AffineFit(NamedTuple):
@@ -62,7 +65,7 @@ def _best_cd(fx, y):
     return float(c), float(d), float(r @ r)
 
 
-def _r2_grid(x, y, fun, a_values, b_values, chunk):
+def _r2_grid(x, y, f, a_values, b_values, chunk):
     """R²(a, b) = corr(f(a·x + b), y)² for every pair of the grid, shape (G_a, G_b).
 
     The P = G_a·G_b pairs are done in blocks of p = max(1, chunk // N) pairs, so the
@@ -77,7 +80,7 @@ def _r2_grid(x, y, fun, a_values, b_values, chunk):
         for start in range(0, a_pairs.size, step):
             block = slice(start, start + step)
             u = a_pairs[block, None] * x + b_pairs[block, None]  # (p, N)
-            fx = np.asarray(fun.f(u), dtype=np.float64)  # (p, N), float for the step below
+            fx = np.asarray(f(u), dtype=np.float64)  # (p, N), float for the step below
             mean = fx.mean(axis=1, keepdims=True)  # (p, 1)
             fx -= mean  # centred in place: (p, N)
             sff = np.einsum("pn,pn->p", fx, fx)  # (p,)
@@ -85,6 +88,67 @@ def _r2_grid(x, y, fun, a_values, b_values, chunk):
             flat = sff <= 1e-24 * (sff + x.size * mean[:, 0] ** 2)  # constant f: R² = 0
             r2[block] = np.where(flat, 0.0, sfy**2 / np.where(flat, 1.0, sff * syy))
     return np.clip(np.nan_to_num(r2, nan=0.0), 0.0, 1.0).reshape(a_values.size, b_values.size)
+
+
+def _one_grid(x, y, f, a_range, b_range, grid_number, chunk):
+    """One grid of (a, b): its axes (G,) each, R² of every pair (G, G), the best pair's index.
+
+    The best pair is the first maximum in a-major, b-minor order (np.argmax).
+    """
+    a_values = np.linspace(*a_range, grid_number)  # (G,)
+    b_values = np.linspace(*b_range, grid_number)  # (G,)
+    r2 = _r2_grid(x, y, f, a_values, b_values, chunk)  # (G, G)
+    return a_values, b_values, r2, np.unravel_index(np.argmax(r2), r2.shape)
+
+
+def _check_grid(a_range, b_range, grid_number):
+    """ValueError/TypeError unless the ranges are finite (lo, hi), lo <= hi, and G >= 2."""
+    for label, value in [("a_range", a_range), ("b_range", b_range)]:
+        lo_hi = np.asarray(value, dtype=np.float64)
+        if lo_hi.shape != (2,) or not np.all(np.isfinite(lo_hi)) or lo_hi[0] > lo_hi[1]:
+            raise ValueError(f"{label} must be finite (lo, hi) with lo <= hi, got {value!r}")
+    checks.as_int(grid_number, "grid_number", 2)
+
+
+def _r2_of(sse, y):
+    """R² = 1 - SSE / SST, clipped to [0, 1] (y not constant)."""
+    return float(np.clip(1.0 - sse / float(((y - y.mean()) ** 2).sum()), 0.0, 1.0))
+
+
+def fit_affine_grid(x, y, f, a_range, b_range, grid_number) -> AffineFit:
+    r"""One grid search for y ≈ c·f(a·x + b) + d: the best (a, b) and its least-squares (c, d).
+
+    For every pair (a, b) of the grid (a from np.linspace(*a_range, grid_number), b
+    likewise), u = f(a x + b) and the best (c, d) is the least-squares line y ≈ c u + d,
+
+    .. math:: c = \frac{\sum_n (u_n - \bar u)(y_n - \bar y)}{\sum_n (u_n - \bar u)^2},
+              \qquad d = \bar y - c \bar u,
+              \qquad R^2(a, b) = \mathrm{corr}(u, y)^2,
+
+    so no solve is needed per pair; a pair whose u is constant scores R² = 0. This is one
+    step of `fit_affine`'s zoomed search, on x as given (`fit_affine` first maps x's range
+    to [-1, 1], zooms, and may refine).
+
+    Args:
+        x, y: samples, shape (N,), N >= 2, finite.
+        f: an elementwise NumPy function, e.g. np.sin (a SymbolicFunction's .f).
+        a_range, b_range: (lo, hi) of the grid, finite, lo <= hi.
+        grid_number: G >= 2 points per axis, G² pairs (not a spline grid's G).
+    Returns:
+        AffineFit(a, b, c, d, r2): the first pair of highest R² in a-major, b-minor order,
+        its (c, d), and r2 = 1 - SSE / SST. Constant y: (1, 0, 0, y, 1); no pair with
+        R² > 0: (1, 0, 0, mean(y), 0).
+    """
+    x, y = _as_samples(x, y)
+    _check_grid(a_range, b_range, grid_number)
+    if np.all(y == y[0]):
+        return AffineFit(1.0, 0.0, 0.0, float(y[0]), 1.0)
+    a_values, b_values, r2, (i, j) = _one_grid(x, y, f, a_range, b_range, grid_number, CHUNK)
+    if r2[i, j] == 0.0:
+        return AffineFit(1.0, 0.0, 0.0, float(y.mean()), 0.0)
+    a, b = float(a_values[i]), float(b_values[j])
+    c, d, sse = _best_cd(f(a * x + b), y)
+    return AffineFit(a, b, c, d, _r2_of(sse, y))
 
 
 def _local_maxima(r2, k):
@@ -133,7 +197,7 @@ def fit_affine(
     refine=True,
     restarts=8,
     max_grid_samples=256,
-    chunk=2**14,
+    chunk=CHUNK,
 ) -> AffineFit:
     r"""Fit y ≈ c·f(a·x + b) + d by zoomed grid search over (a, b), then least squares.
 
@@ -164,12 +228,8 @@ def fit_affine(
     """
     x, y = _as_samples(x, y)
     fun = as_function(fun)
-    for label, value in [("a_range", a_range), ("b_range", b_range)]:
-        lo_hi = np.asarray(value, dtype=np.float64)
-        if lo_hi.shape != (2,) or not np.all(np.isfinite(lo_hi)) or lo_hi[0] > lo_hi[1]:
-            raise ValueError(f"{label} must be finite (lo, hi) with lo <= hi, got {value!r}")
+    _check_grid(a_range, b_range, grid_number)
     for label, value, least in [
-        ("grid_number", grid_number, 2),
         ("iteration", iteration, 1),
         ("restarts", restarts, 0),
         ("max_grid_samples", max_grid_samples, 2),
@@ -187,11 +247,9 @@ def fit_affine(
     keep = np.argsort(x)[ranks]  # (M,) sample indices, M = min(N, max_grid_samples)
     (a_lo, a_hi), (b_lo, b_hi) = a_range, b_range
     best_r2, starts = 0.0, []
-    for it in range(iteration):
-        a_values = np.linspace(a_lo, a_hi, grid_number)  # (G,)
-        b_values = np.linspace(b_lo, b_hi, grid_number)  # (G,)
-        r2 = _r2_grid(x[keep], y[keep], fun, a_values, b_values, chunk)  # (G, G)
-        i, j = np.unravel_index(np.argmax(r2), r2.shape)
+    for it in range(iteration):  # the search of `fit_affine_grid`, on the subsample
+        grid = _one_grid(x[keep], y[keep], fun.f, (a_lo, a_hi), (b_lo, b_hi), grid_number, chunk)
+        a_values, b_values, r2, (i, j) = grid  # (G,), (G,), (G, G), best pair
         a, b, best_r2 = a_values[i], b_values[j], r2[i, j]
         if it == 0:  # runner-up basins of the coarse grid, for the refinement
             starts = [(a_values[p], b_values[q]) for p, q in _local_maxima(r2, restarts + 1)[1:]]
@@ -209,9 +267,8 @@ def fit_affine(
         found, found_sse = _refine(x, y, fun, *best[:2]) if best else (None, np.inf)
         if found_sse < sse:  # kept only if it lowers the error
             params, sse = found, found_sse
-    (a, b, c, d), sst = params, float(((y - y.mean()) ** 2).sum())
-    r2 = float(np.clip(1.0 - sse / sst, 0.0, 1.0))
-    return AffineFit(float(a / half), float(b - a * mid / half), c, d, r2)
+    a, b, c, d = params
+    return AffineFit(float(a / half), float(b - a * mid / half), c, d, _r2_of(sse, y))
 
 
 def suggest_symbolic_from_samples(

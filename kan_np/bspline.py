@@ -162,13 +162,43 @@ def fit_coef(x, y, knots, k, ridge=0.0):
     return coef
 
 
-def grid_from_samples(x, G, grid_eps=0.02):
+def spline_rmse(f, G, k):
+    r"""The best-approximation error of Theorem 2.1 for f on [-1, 1]: a least-squares fit.
+
+    .. math:: \mathrm{RMSE} = \sqrt{\tfrac1N \sum_n \big(s(x_n) - f(x_n)\big)^2},
+              \qquad s = \arg\min_{c} \sum_n \Big(\sum_m c_m B_{m,k}(x_n) - f(x_n)\Big)^2,
+
+    on N = 2001 evenly spaced points x_n of [-1, 1] (fit and error on the same points), with
+    the knots of `make_grid(G, k)`. For a smooth f it falls like G^-(k+1): the floor that a
+    KAN edge with this grid can reach, with no training in the way (chapter 10).
+
+    Args:
+        f: a function of an (N, 1) array returning an (N, 1) array (as `datasets`' toys).
+        G: number of grid intervals (uniform grid on [-1, 1]), >= 1.
+        k: spline order, >= 0.
+    Returns:
+        the RMSE, a float.
+    """
+    G, k = checks.as_int(G, "G", 1), checks.as_int(k, "k", 0)
+    x = np.linspace(-1.0, 1.0, 2001)[:, None]  # (N, 1)
+    y = np.asarray(f(x), dtype=np.float64)  # (N, 1)
+    checks.expect_shape(y, (x.shape[0], 1), "f(x)", "(N, 1)")
+    knots = make_grid(G, k, (-1.0, 1.0), I=1)  # (1, G+2k+1)
+    coef = fit_coef(x, y[:, :, None], knots, k)  # (1, 1, G+k)
+    fitted = evaluate(x, knots, coef, k)[:, :, 0]  # (N, 1)
+    return float(np.sqrt(np.mean((fitted - y) ** 2)))
+
+
+def grid_from_samples(x, G, grid_eps=0.02, margin=0.01):
     r"""Grid points adapted to samples (§2.4): a mix of sample quantiles and a uniform grid.
 
     .. math:: p = \epsilon\, p^{uniform} + (1 - \epsilon)\, p^{adaptive}
 
     p^adaptive are the sorted samples at indices floor(j N / G) for j < G, plus the largest;
-    p^uniform spans [min, max] evenly (pykan's `update_grid_from_samples`).
+    p^uniform spans [min, max] evenly (pykan's `update_grid_from_samples`). Both then span
+    the sample range widened by `margin` on each side, [min - margin, max + margin] (the
+    paper's code: test points just outside the training range stay inside the end knots,
+    where the spline interpolates instead of extrapolating); margin=0 is pykan 0.2.8.
 
     Degenerate inputs: a row whose samples are all equal gets NaN points (the caller keeps
     its old grid); a row whose mixed points would not be strictly increasing (repeated
@@ -178,6 +208,7 @@ def grid_from_samples(x, G, grid_eps=0.02):
         x: (N, I) samples.
         G: number of intervals.
         grid_eps: uniform share in [0, 1].
+        margin: widening of the sample range on each side, >= 0, in units of x.
     Returns:
         (I, G+1) grid points.
     """
@@ -185,8 +216,12 @@ def grid_from_samples(x, G, grid_eps=0.02):
     xs = np.sort(x, axis=0)  # (N, I)
     ids = [int(N / G * j) for j in range(G)] + [N - 1]
     adaptive = xs[ids].T  # (I, G+1)
+    adaptive[:, 0] -= margin
+    adaptive[:, -1] += margin
     lo, hi = xs[0], xs[-1]  # (I,)
-    uniform = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, G + 1)  # (I, G+1)
+    uniform = (lo - margin)[:, None] + (hi - lo + 2 * margin)[:, None] * np.linspace(
+        0.0, 1.0, G + 1
+    )  # (I, G+1)
     points = grid_eps * uniform + (1.0 - grid_eps) * adaptive  # (I, G+1)
     scale = np.maximum(1.0, np.abs(xs).max(axis=0))  # (I,)
     constant = (hi - lo) <= 1e-12 * scale  # (I,)

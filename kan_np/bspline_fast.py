@@ -6,14 +6,11 @@ B_{s-k,k}, ..., B_{s,k} can be non-zero. Three steps:
 
 1. **Span search** (`find_span`): s for every x. Evenly spaced knots give it by arithmetic,
    s = floor((x - t_0) / h); other knots by counting or binary search.
-2. **Local table** (`local_basis`): the k + 1 values B_{s-k+r,k}(x), r = 0..k, and their
-   x-derivatives. On one knot interval each of them is a polynomial of degree k in the
-   offset u = x - t_s. The triangular form of the Cox–de Boor recursion (de Boor's algorithm
-   for the basis), run on polynomials instead of numbers, gives their coefficients on every
-   interval (`piece_polynomials`); evaluating is then a lookup and Horner's rule. On evenly
-   spaced knots every interval has the same polynomials of (x - t_s) / h
-   (`cardinal_polynomials`). What depends on the knots alone is computed once per knot
-   vector (`knot_table`): training evaluates the same knots thousands of times.
+2. **Local table** (`local_basis`): the k + 1 values B_{s-k+r,k}(x), r = 0..k, by the
+   triangular form of the Cox–de Boor recursion on that one span (de Boor's algorithm for
+   the basis), and their x-derivatives. On evenly spaced knots the table is a fixed
+   polynomial of the offset (x - t_s) / h (`cardinal_polynomials`), evaluated by Horner.
+   What depends on the knots alone is computed once per knot vector (`knot_table`).
 3. **Placement** (`to_dense`): the k + 1 values go to their columns s-k+r of an (N, I, M)
    array of zeros; the layer multiplies that with its coefficients in one matrix product.
 
@@ -87,8 +84,6 @@ class KnotTable(NamedTuple):
 
     padded: np.ndarray  # (I, G+4k+1) the knots extended by k more on each side
     uniform: bool  # evenly spaced knots: the cardinal polynomials serve every interval
-    pieces: np.ndarray | None  # (k+1, k+1, I*(G+2k)) `piece_polynomials`, None if uniform;
-    # zero for the local functions that do not exist (index s-k+r < 0 or >= M)
     offsets: np.ndarray  # (k+1, G+2k) index s-k+r of local function r on interval s, or
     # ABSENT (larger than any position) where that function does not exist
 
@@ -110,17 +105,11 @@ def knot_table(knots, k):
     if table is None:
         if len(_KNOT_TABLES) >= 64:
             _KNOT_TABLES.clear()
-        I, S, M = knots.shape[0], knots.shape[1] - 1, knots.shape[1] - 1 - k
+        S, M = knots.shape[1] - 1, knots.shape[1] - 1 - k
         m = np.arange(S) + np.arange(-k, 1).reshape(k + 1, 1)  # (k+1, S) index s-k+r
-        exists = (m >= 0) & (m < M)  # (k+1, S)
-        uniform = is_uniform(knots)
+        offsets = np.where((m >= 0) & (m < M), m, ABSENT)  # (k+1, S)
         padded = extend_grid(knots, k) if k > 0 else knots  # (I, G+4k+1); t_s sits at s + k
-        pieces = None
-        if not uniform:
-            pieces = piece_polynomials(knots, k)  # (k+1, k+1, I*S)
-            pieces.reshape(k + 1, k + 1, I, S)[...] *= exists[:, None, :]  # (q, r, I, S)
-        offsets = np.where(exists, m, ABSENT)  # (k+1, S)
-        table = _KNOT_TABLES[key] = KnotTable(padded, uniform, pieces, offsets)
+        table = _KNOT_TABLES[key] = KnotTable(padded, is_uniform(knots), offsets)
     return table
 
 
@@ -141,14 +130,21 @@ class LocalBasis(NamedTuple):
 
 
 def local_basis(x, knots, k, derivative=False):
-    r"""The non-zero basis values on each knot span, and their x-derivatives.
+    r"""The non-zero basis values on each knot span (triangular Cox–de Boor).
 
-    With u = x - t_s on the span s that holds x, B_{s-k+r,k}(x) = \sum_q C_{q,r} u^q, the
-    polynomials of `piece_polynomials` (or `cardinal_polynomials` on evenly spaced knots),
-    and dB_{s-k+r,k}/dx = \sum_q q C_{q,r} u^{q-1}; both by Horner's rule. At a knot, values
-    and derivative are those of the interval on the right (half-open convention). Knots are
-    padded by k on each side so every t_{s+j} exists; padded knots only touch basis
-    functions outside 0..M-1, which are marked absent.
+    With the distances to the knots around the span s,
+    :math:`\lambda_j = x - t_{s+1-j}` and :math:`\rho_j = t_{s+j} - x` (j = 1..k), order p
+    builds its p + 1 values from the p values of order p - 1 (index r = 0..p):
+
+    .. math:: B_{s-p+r,p} = \rho_{r+1} \tau_r + \lambda_{p-r+1} \tau_{r-1}, \qquad
+              \tau_r = \frac{B_{s-p+1+r,p-1}}{\rho_{r+1} + \lambda_{p-r}},
+              \quad \tau_{-1} = \tau_p = 0.
+
+    The derivative comes from the last order's tau (see `bspline.basis_dx`):
+    dB_{s-k+r,k}/dx = k (tau_{r-1} - tau_r). At a knot, values and derivative are those of
+    the interval on the right (half-open convention). Knots are padded by k on each side so
+    every t_{s+j} exists; padded knots only touch basis functions outside 0..M-1, which are
+    marked absent.
 
     Args:
         x: (N, I) inputs.
@@ -172,15 +168,14 @@ def local_basis(x, knots, k, derivative=False):
     values_dx = np.empty((k + 1, N, I)) if derivative else None
     if table.uniform:
         _uniform_table(x_in, t_s, knots[:, 1] - knots[:, 0], k, values, values_dx)
-    else:  # the polynomials of each x's interval: entry i*(G+2k) + s of the table
-        C = table.pieces.take(np.arange(I) * (knots.shape[1] - 1) + s, axis=2)  # (k+1,k+1,N,I)
-        _horner(C, x_in - t_s, values, values_dx)
+    else:
+        _general_table(x_in, table.padded, at_s, k, values, values_dx)
 
     pos = table.offsets.take(s, axis=1)  # (k+1, N, I) index s-k+r of each value, or ABSENT
     pos += np.arange(0, N * I * M, M).reshape(N, I)  # + where row (n, i) starts
     np.minimum(pos, N * I * M, out=pos)  # the sentinel where the function does not exist
     zero = []  # masks of values that must be 0
-    if table.uniform and (s.min() < k or s.max() >= M):  # near the ends (pieces zero them)
+    if s.min() < k or s.max() >= M:  # x near the ends: some local functions do not exist
         zero.append(pos == N * I * M)
     if not np.array_equal(span, s):  # x outside all knots: every basis function is 0 there
         zero.append(span != s)
@@ -191,53 +186,28 @@ def local_basis(x, knots, k, derivative=False):
     return LocalBasis(pos, values, values_dx)
 
 
-def piece_polynomials(knots, k):
-    r"""Every local basis function on every knot interval, as a polynomial of u = x - t_s.
-
-    On [t_s, t_{s+1}) the k + 1 functions B_{s-k+r,k}, r = 0..k, are polynomials of degree
-    k. The triangular Cox–de Boor recursion builds them: with the distances to the knots
-    around s, :math:`\lambda_j = x - t_{s+1-j} = u + (t_s - t_{s+1-j})` and
-    :math:`\rho_j = t_{s+j} - x = (t_{s+j} - t_s) - u` (j = 1..k), order p builds its p + 1
-    functions from the p of order p - 1 (index r = 0..p):
-
-    .. math:: B_{s-p+r,p} = \rho_{r+1} \tau_r + \lambda_{p-r+1} \tau_{r-1}, \qquad
-              \tau_r = \frac{B_{s-p+1+r,p-1}}{t_{s+r+1} - t_{s+1-p+r}},
-              \quad \tau_{-1} = \tau_p = 0.
-
-    The denominators (rho_{r+1} + lambda_{p-r}) are knot differences, so running this on
-    coefficient arrays in u, for all intervals at once, gives the polynomials exactly.
-
-    Args:
-        knots: (I, G+2k+1) strictly increasing knots.
-        k: spline order.
-    Returns:
-        (k+1, k+1, I*S) array C, S = G+2k intervals per input:
-        B_{s-k+r,k}(x) = sum_q C[q, r, i*S + s] u^q on interval s of input i.
-    """
-    I, n_knots = knots.shape
-    S = n_knots - 1
-    padded = extend_grid(knots, k)  # (I, G+4k+1); t_s sits at s + k
-
-    def t(j):  # t_{s+j} for every interval s, (I, S, 1)
-        return padded[:, k + j : k + j + S, None]
-
-    def times_linear(c, a, b):  # c (I, S, k+1) coefficients of u^0..u^k; c (a + b u)
-        out = a * c
-        out[..., 1:] += b * c[..., :-1]
-        return out
-
-    one = np.zeros((I, S, k + 1))
-    one[..., 0] = 1.0  # order 0: B_{s,0} = 1
-    table = [one]
+def _general_table(x, padded, at_s, k, values, values_dx):
+    """The triangular Cox–de Boor table on any knots (see `local_basis`), in place."""
+    knot = {j: padded.take(at_s + j) for j in range(1 - k, k + 1)}  # t_{s+j}, (N, I) each
+    lam = [None] + [x - knot[1 - j] for j in range(1, k + 1)]  # lambda_j = x - t_{s+1-j}
+    rho = [None] + [knot[j] - x for j in range(1, k + 1)]  # rho_j = t_{s+j} - x
+    table = [np.ones_like(x)]  # order 0: B_{s,0} = 1
+    taus = []
     for p in range(1, k + 1):
-        lower, table, saved = table, [], 0.0  # saved: lambda_{p-r+1} tau_{r-1}
+        lower, table, taus = table, [], []  # lower: the p values of order p - 1
+        saved = 0.0  # lambda_{p-r+1} tau_{r-1}, carried to the next r
         for r in range(p):
-            tau = lower[r] / (t(r + 1) - t(r + 1 - p))
-            table.append(saved + times_linear(tau, t(r + 1) - t(0), -1.0))  # + rho_{r+1} tau_r
-            saved = times_linear(tau, t(0) - t(r + 1 - p), 1.0)  # lambda_{p-r} tau_r
+            tau = lower[r] / (rho[r + 1] + lam[p - r])
+            table.append(saved + rho[r + 1] * tau)
+            saved = lam[p - r] * tau
+            taus.append(tau)
         table.append(saved)
-    C = np.stack(table)  # (k+1 r, I, S, k+1 q)
-    return np.ascontiguousarray(C.transpose(3, 0, 1, 2).reshape(k + 1, k + 1, I * S))
+    for r in range(k + 1):
+        values[r] = table[r]
+    if values_dx is not None:  # dB_{s-k+r,k}/dx = k (tau_{r-1} - tau_r), tau_{-1} = tau_k = 0
+        taus = [0.0, *taus, 0.0]
+        for r in range(k + 1):
+            values_dx[r] = k * (taus[r] - taus[r + 1])
 
 
 def _horner(C, u, values, values_dx):

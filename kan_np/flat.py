@@ -52,16 +52,18 @@ class FlatParameters:
 class TrainedArrays:
     """The parameter arrays an optimiser changes (`fit(train=...)`), as one flat vector.
 
-    train: None (the model's `trainable_parameters()`: for a KAN, all arrays but the affine
-    ones of layers without a symbolic edge, whose gradient is zero), or names such as
-    "coef" (that array in every layer), or (l, name) pairs. The other arrays are never
-    written, so they stay equal bit for bit.
+    train: None (all), or names such as "coef" (that array in every layer), or (l, name)
+    pairs. The other arrays are never written, so they stay equal bit for bit.
+    zero_free: with train None, leave out the arrays whose gradient is zero by
+    construction (`trainable_parameters`; a KAN's affine arrays while no edge is symbolic).
+    Adam would not change them: the same result, less work. (L-BFGS keeps them: its dot
+    products over the whole vector round differently without them.)
     """
 
-    def __init__(self, model, train=None):
-        items = model.trainable_parameters()  # [(l, name, array), ...]
+    def __init__(self, model, train=None, zero_free=False):
+        items = model.trainable_parameters() if zero_free else model.parameters()
         if train is not None:
-            items = model.parameters()
+            items = model.parameters()  # [(l, name, array), ...]
             wanted = [train] if isinstance(train, str) else [_as_key(t) for t in train]
             known = {name for _, name, _ in items} | {(l, name) for l, name, _ in items}
             unknown = [t for t in wanted if t not in known]

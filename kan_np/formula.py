@@ -256,7 +256,8 @@ def formula_error(exprs, symbols, x, reference):
     for o, expr in enumerate(exprs):
         if expr.atoms(_undefined()):
             return np.inf, len(x)  # phi placeholders: no value to compare
-        f = sympy.lambdify(symbols, expr, modules="numpy", dummify=True)
+        # scipy first: a user function's sympy form may be a special function (besselj)
+        f = sympy.lambdify(symbols, expr, modules=["scipy", "numpy"], dummify=True)
         with np.errstate(all="ignore"):
             values = np.broadcast_to(np.asarray(f(*x.T), dtype=complex), x.shape[:1])  # (N,)
             diff = np.abs(values - reference[:, o])  # (N,)

@@ -333,11 +333,12 @@ class KANLayer:
         coef = bspline.fit_coef(x, target, knots, self.k)  # (I, O, G'+k)
         return knots, coef
 
-    def update_grid(self, x, grid_eps=0.02):
+    def update_grid(self, x, grid_eps=0.02, margin=0.01):
         r"""Grid update from samples (§2.4), in place; the splines keep their values on x.
 
         New points = grid_eps * uniform + (1 - grid_eps) * adaptive, where adaptive are G+1
-        sample quantiles of each input and uniform spans [min, max] evenly; then the
+        sample quantiles of each input and uniform spans [min, max] evenly, both widened
+        by `margin` on each side (0: pykan 0.2.8, `bspline.grid_from_samples`); then the
         coefficients are refitted by least squares to the old splines at the samples.
         Fallbacks (never NaN): an input whose samples are all equal keeps its old grid; if
         repeated values would make knots coincide, that input gets the uniform grid.
@@ -345,8 +346,9 @@ class KANLayer:
         Args:
             x: (N, I) samples of this layer's inputs.
             grid_eps: the uniform share, in [0, 1].
+            margin: widening of the sample range on each side, >= 0.
         """
-        points = bspline.grid_from_samples(x, self.G, grid_eps)  # (I, G+1), NaN rows kept
+        points = bspline.grid_from_samples(x, self.G, grid_eps, margin)  # (I, G+1), NaN rows kept
         old = self.knots[:, self.k : self.k + self.G + 1]  # (I, G+1)
         keep = np.isnan(points).any(axis=1)  # (I,)  constant inputs keep grid and splines
         points[keep] = old[keep]

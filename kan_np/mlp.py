@@ -204,7 +204,7 @@ class MLP(FlatParameters):
         return copy.deepcopy(self)
 
     # ---------------------------------------------------------------------------- training
-    def update_grid(self, x=None, grid_eps=0.02):
+    def update_grid(self, x=None, grid_eps=0.02, margin=0.01):
         """Nothing to do: an MLP has no knots (so `fit`'s grid schedule is a no-op)."""
         return self
 

@@ -281,19 +281,21 @@ class KAN(FlatParameters):
         return {**self.__dict__, "input_basis": bspline_fast.BasisCache()}
 
     # ------------------------------------------------------------------------------ grids
-    def update_grid(self, x=None, grid_eps=0.02):
+    def update_grid(self, x=None, grid_eps=0.02, margin=0.01):
         """Grid update from samples (§2.4), layer by layer, in place.
 
         Each layer's grid adapts to its inputs as produced by the already-updated layers
         before it (their functions are unchanged on x, so are its inputs). x defaults to the
-        training inputs of the last `fit`.
+        training inputs of the last `fit`. The grids span each input's sample range widened
+        by `margin` on both sides (the paper's code; 0 reproduces pykan 0.2.8).
         """
         x = self.data_or_train_input(x)
         grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
         if grid_eps > 1:
             raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
+        margin = checks.as_nonneg_float(margin, "margin")
         for layer in self.layers:
-            layer.update_grid(x, grid_eps)
+            layer.update_grid(x, grid_eps, margin)
             x, _ = layer.forward(x, need_dx=False)
         return self
 

@@ -123,8 +123,39 @@ def nodes_to_keep(model, threshold=1e-2, x=None, method="paper", prune_inputs=Fa
     return keep
 
 
-def _sliced_layer(layer, rows, cols):
-    """A copy of layer restricted to inputs `rows` and outputs `cols` (int arrays)."""
+def _as_kept(indices, n, name):
+    """indices as a 1-D, strictly increasing int array within 0..n-1 (the kept nodes)."""
+    kept = np.asarray(indices)
+    if kept.ndim != 1 or not (kept.size == 0 or np.issubdtype(kept.dtype, np.integer)):
+        raise TypeError(f"{name} must be a 1-D integer array, got {kept.dtype} {kept.shape}")
+    if kept.size and (kept[0] < 0 or kept[-1] >= n or np.any(np.diff(kept) <= 0)):
+        raise ValueError(f"{name} must increase strictly within 0..{n - 1}, got {kept}")
+    return kept.astype(int)
+
+
+def sliced_layer(layer, rows, cols):
+    r"""A copy of `layer` that keeps only the inputs `rows` and the outputs `cols`.
+
+    The surgery of pruning: the new layer's edge (r, c) is the old edge (rows[r], cols[c]),
+
+    .. math:: \phi'_{r,c} = \phi_{\mathrm{rows}[r],\,\mathrm{cols}[c]},
+
+    so every per-edge array (I, O, ...) (coef, scale_base, scale_sp, mask, affine) keeps
+    the block [rows][:, cols], the per-input knots (I, G + 2k + 1) keep the rows `rows`,
+    and the snapped edges of `symbolic` are renumbered, those touching a removed node
+    dropped. Removing hidden node j of a network therefore slices two layers: column j of
+    the layer that outputs it, row j of the layer that reads it (`prune` calls this once
+    per layer with the kept nodes of node layers l and l + 1).
+
+    Args:
+        layer: a KANLayer with I inputs and O outputs (not modified).
+        rows: the I' inputs to keep, a strictly increasing int array within 0..I-1.
+        cols: the O' outputs to keep, a strictly increasing int array within 0..O-1.
+    Returns:
+        a new KANLayer with I' inputs and O' outputs that shares no array with `layer`.
+    """
+    rows = _as_kept(rows, layer.in_dim, "rows")  # (I',)
+    cols = _as_kept(cols, layer.out_dim, "cols")  # (O',)
     known = set(EDGE_ARRAYS) | set(INPUT_ARRAYS)
     others = [k for k, v in vars(layer).items() if isinstance(v, np.ndarray) and k not in known]
     if others:  # a per-node array we do not know how to slice: fail loudly, not silently
@@ -170,9 +201,7 @@ def prune(model, threshold=1e-2, x=None, method="paper", prune_inputs=False, edg
     x = model.data_or_train_input(x)
     keep = nodes_to_keep(model, threshold, x, method, prune_inputs)
     new = model.copy()
-    new.layers = [
-        _sliced_layer(layer, keep[l], keep[l + 1]) for l, layer in enumerate(model.layers)
-    ]
+    new.layers = [sliced_layer(layer, keep[l], keep[l + 1]) for l, layer in enumerate(model.layers)]
     if model.train_input is not None:
         new.train_input = model.train_input[:, keep[0]]  # (N, n_0')
     if prune_inputs:

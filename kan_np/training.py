@@ -66,6 +66,7 @@ def fit(
     grid_update_num=10,
     stop_grid_update_step=50,
     grid_eps=0.02,
+    grid_margin=0.01,
     seed=0,
     progress=True,
     callback=None,
@@ -105,6 +106,8 @@ def fit(
             step < stop_grid_update_step (pykan's schedule: steps 0, 5, ..., 45), always
             from all training inputs (pykan uses the step's batch), layer by layer.
         grid_eps: the uniform share of the updated grids, in [0, 1].
+        grid_margin: the updated grids span the training range widened by this on each
+            side (the paper's code, 0.01; 0 reproduces pykan 0.2.8).
         seed: seed of the Generator that draws minibatches (nothing else is random).
         progress: show a tqdm bar on stderr with the step, train/test RMSE and penalty.
         callback: optional callback(step, model, history), called after each recorded
@@ -147,12 +150,13 @@ def fit(
     grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
     if grid_eps > 1:
         raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
+    grid_options = (grid_eps, checks.as_nonneg_float(grid_margin, "grid_margin"))
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
     names = fit_options.input_names(dataset)  # before the arrays lose their column names
     data = fit_options.check_data(model, dataset, losses.check_name(loss))
     batches = Batches(data, batch, seed)
-    trainable = TrainedArrays(model, train)
+    trainable = TrainedArrays(model, train, zero_free=opt == "adam")
     grid_steps = grid_steps if trainable.all_coef else set()  # a grid update refits coef
 
     model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
@@ -167,9 +171,9 @@ def fit(
         errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
         with errstate, _blas(blas_threads), allocator.retained():
             if opt == "adam":
-                _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr)
+                _train_adam(run, batches, grid_steps, grid_options, loss_options, lr)
             else:
-                _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options, lbfgs_history)
+                _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, lbfgs_history)
     except _Diverged as err:
         model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
@@ -203,14 +207,14 @@ def _blas(threads):
     return threadpool_limits(limits=checks.as_int(threads, "blas_threads", 1), user_api="blas")
 
 
-def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
+def _train_adam(run, batches, grid_steps, grid_options, loss_options, lr):
     """Adam: one update per step (the moments are kept through grid updates)."""
     model = run.model
     adam = optim.Adam(run.trainable.arrays, lr=lr)
     for step in range(run.steps):
         run.started = time.perf_counter()  # the step's clock
         if step in grid_steps:
-            _update_grid(model, run.data["train_input"], grid_eps)
+            _update_grid(model, run.data["train_input"], grid_options)
         x, y = batches.draw()
         terms = model.loss_terms(x, y, check=False, **loss_options)
         flat = run.trainable.grads(terms.grads)
@@ -221,7 +225,7 @@ def _train_adam(run, batches, grid_steps, grid_eps, loss_options, lr):
             return
 
 
-def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options, lbfgs_history):
+def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, lbfgs_history):
     """L-BFGS: one `optim.lbfgs` call per run of steps between grid updates (module
     docstring), or per step with minibatches (each call keeps its batch)."""
     model = run.model
@@ -230,7 +234,7 @@ def _train_lbfgs(run, batches, grid_steps, grid_eps, loss_options, lbfgs_history
         run.started = time.perf_counter()  # the step's clock
         run.tracker = None  # Ctrl-C from here on restores the last recorded step
         if step in grid_steps:
-            _update_grid(model, run.data["train_input"], grid_eps)
+            _update_grid(model, run.data["train_input"], grid_options)
         later = [s for s in grid_steps if s > step] + [run.steps]
         n_steps = 1 if batches.minibatch else min(later) - step
         x, y = batches.draw()
@@ -376,10 +380,10 @@ class _Diverged(Exception):
     """Raised inside the loop when a loss, gradient or RMSE is NaN or infinite."""
 
 
-def _update_grid(model, x, grid_eps):
-    """`KAN.update_grid`, with a failed least-squares fit reported as divergence."""
+def _update_grid(model, x, grid_options):
+    """`KAN.update_grid(x, grid_eps, margin)`; a failed least-squares fit is a divergence."""
     try:
-        model.update_grid(x, grid_eps)
+        model.update_grid(x, *grid_options)
     except (np.linalg.LinAlgError, ValueError) as err:  # non-finite layer inputs
         raise _Diverged(f"the grid update failed ({err}).") from None
 

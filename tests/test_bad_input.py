@@ -219,6 +219,7 @@ def _edit(ds, **changes):
         (lambda ds: ds, {"lamb": -1.0}, "lamb.*-1"),
         (lambda ds: ds, {"batch": 0}, "batch.*0"),
         (lambda ds: ds, {"grid_eps": 2.0}, "grid_eps.*2"),
+        (lambda ds: ds, {"grid_margin": -0.1}, "grid_margin.*-0.1"),
         (lambda ds: ds, {"callback": 5}, "callback"),
         (lambda ds: ds, {"reg_metric": "l2"}, "reg_metric.*l2"),
         (lambda ds: ds, {"learning_rate": 0.1}, "learning_rate"),

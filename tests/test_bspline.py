@@ -128,14 +128,25 @@ def test_fit_coef_reproduces_a_spline_and_handles_empty_intervals():
 
 def test_grid_from_samples_mixes_quantiles_and_uniform():
     x = np.linspace(0.0, 1.0, 101)[:, None] ** 2  # (101, 1) denser near 0
-    points = bspline.grid_from_samples(x, 4, grid_eps=0.0)
+    points = bspline.grid_from_samples(x, 4, grid_eps=0.0, margin=0.0)
     np.testing.assert_allclose(points[0], x[[0, 25, 50, 75, 100], 0])
-    points = bspline.grid_from_samples(x, 4, grid_eps=1.0)
+    points = bspline.grid_from_samples(x, 4, grid_eps=1.0, margin=0.0)
     np.testing.assert_allclose(points[0], np.linspace(0.0, 1.0, 5))
 
 
 def test_grid_from_samples_degenerate_inputs():
     x = np.column_stack([np.full(20, 0.3), np.r_[np.zeros(15), np.linspace(0.1, 1, 5)]])
-    points = bspline.grid_from_samples(x, 5, grid_eps=0.0)
+    points = bspline.grid_from_samples(x, 5, grid_eps=0.0, margin=0.0)
     assert np.all(np.isnan(points[0])), "a constant input gets no new grid"
     assert np.all(np.diff(points[1]) > 0), "repeated values fall back to uniform knots"
+
+
+def test_spline_rmse_is_the_least_squares_floor():
+    """Exact for a polynomial of degree k, positive below it; wrong shapes are refused."""
+    quadratic = lambda x: 1.0 - 2.0 * x**2  # noqa: E731  (N, 1) -> (N, 1)
+    assert bspline.spline_rmse(quadratic, 3, 2) < 1e-13
+    assert bspline.spline_rmse(quadratic, 3, 1) > 1e-3
+    with pytest.raises(ValueError, match=r"f\(x\) must have shape \(N, 1\)"):
+        bspline.spline_rmse(lambda x: x[:, 0], 3, 2)
+    with pytest.raises(TypeError, match="G must be an integer"):
+        bspline.spline_rmse(quadratic, 3.0, 2)

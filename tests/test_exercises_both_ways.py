@@ -95,3 +95,21 @@ def test_the_command_to_run_is_student_mode(path):
             f"{path.name} tells the student to run `pytest -m {marker} tests/exercises` without "
             "KAN_NP_EXERCISES=student: that tests the library and passes on an untouched stub"
         )
+
+
+def test_the_exercise_table_lists_every_exercise_with_its_library_signature():
+    """tutorials/exercises/README.md: a row per marker; each `module.function(args)` it
+    names is a kan_np function with exactly those parameters, and the row's stub has it."""
+    import importlib
+    import inspect
+
+    text = (ROOT / "tutorials" / "exercises" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(ex\d\d_\d+)` \| `(ex\w+\.py)` \| ([^|]+) \|", text, re.M)
+    assert {marker for marker, _, _ in rows} == registered_markers()
+    for marker, stub, cell in rows:
+        source = (ROOT / "tutorials" / "exercises" / stub).read_text(encoding="utf-8")
+        for module, name, args in re.findall(r"`(\w+)\.(\w+)\(([^)]*)\)`", cell):
+            function = getattr(importlib.import_module(f"kan_np.{module}"), name)
+            params = list(inspect.signature(function).parameters)
+            assert [a.strip() for a in args.split(",") if a.strip()] == params, (marker, name)
+            assert f"def {name}(" in source, f"{stub} has no function {name}() ({marker})"

@@ -124,7 +124,7 @@ def test_samples_already_at_the_knots_are_a_fixed_point():
     x = np.linspace(-1.0, 1.0, G * per + 1)[:, None]  # quantiles fall on linspace(-1, 1, G+1)
     layer = layer_with(np.sin, G=G)
     grid, coef = layer.knots.copy(), layer.coef.copy()
-    layer.update_grid(x)
+    layer.update_grid(x, margin=0.0)
     np.testing.assert_allclose(layer.knots, grid, rtol=0, atol=1e-14)
     np.testing.assert_allclose(layer.coef, coef, rtol=0, atol=1e-12)
 
@@ -132,12 +132,23 @@ def test_samples_already_at_the_knots_are_a_fixed_point():
 def test_grid_eps_mixes_uniform_and_quantile_knots():
     x = skewed(1001)
     layer = layer_with(np.sin, G=4)
-    layer.update_grid(x, grid_eps=1.0)
+    layer.update_grid(x, grid_eps=1.0, margin=0.0)
     lo, hi = x.min(), x.max()
     np.testing.assert_allclose(layer.knots[0, 3:-3], np.linspace(lo, hi, 5), atol=1e-15)
-    layer.update_grid(x, grid_eps=0.0)
+    layer.update_grid(x, grid_eps=0.0, margin=0.0)
     xs = np.sort(x[:, 0])
     np.testing.assert_allclose(layer.knots[0, 3:-3], xs[[0, 250, 500, 750, 1000]], atol=1e-15)
+
+
+def test_the_margin_moves_only_the_end_points_out():
+    x = skewed(1001)
+    xs = np.sort(x[:, 0])
+    for eps in (0.0, 0.02, 1.0):
+        plain = bspline.grid_from_samples(x, 4, eps, margin=0.0)[0]  # (G+1,)
+        wide = bspline.grid_from_samples(x, 4, eps, margin=0.05)[0]  # (G+1,)
+        np.testing.assert_allclose(wide[[0, -1]], [xs[0] - 0.05, xs[-1] + 0.05], atol=1e-15)
+        if eps == 0.0:  # the quantile knots inside stay where they were
+            np.testing.assert_allclose(wide[1:-1], plain[1:-1], atol=1e-15)
 
 
 def test_network_update_goes_layer_by_layer(adapted):
@@ -166,7 +177,7 @@ def test_a_constant_input_keeps_its_grid_and_spline():
 def test_repeated_values_fall_back_to_uniform_knots():
     x = np.r_[np.zeros(150), np.linspace(0.1, 1.0, 50)][:, None]  # (200, 1), 75 % zeros
     layer = layer_with(np.sin, G=5)
-    layer.update_grid(x, grid_eps=0.0)  # the quantile knots 0, 0, 0, 0 coincide
+    layer.update_grid(x, grid_eps=0.0, margin=0.0)  # the quantile knots 0, 0, 0, 0 coincide
     np.testing.assert_allclose(layer.knots[0, 3:-3], np.linspace(0.0, 1.0, 6), atol=1e-15)
     assert np.all(np.isfinite(layer.coef)) and np.all(np.isfinite(layer.spline_values(x)))
     # with grid_eps = 0.02 the uniform share keeps them apart (0, 0.004, 0.008, 0.012, ...)

@@ -14,8 +14,10 @@ import pytest
 
 from benchmarks.paper import (
     common,
+    composed,
     continual_learning,
     feynman,
+    interpretability,
     special_functions,
     step_time,
     toy_scaling,
@@ -97,6 +99,26 @@ def test_step_time_smoke(capsys, tmp_path):
         assert abs(kan_params - mlp_params) <= 0.05 * kan_params  # comparable sizes
         assert float(row[-1]) > 0
     assert "KAN/MLP" in text
+
+
+def test_composed_smoke(capsys):
+    out = composed.main(["--smoke"])
+    text = capsys.readouterr().out
+    assert [row[0] for row in out["rows"]] == list(composed.SETTINGS["smoke"]["functions"])
+    for res in out["results"]:
+        assert res["pruned"][0] == 2 and res["pruned"][-1] == 1
+        assert math.isfinite(res["rmse"]) and res["formula"]
+    assert "composed: " in text and "functions recovered exactly" in text
+
+
+def test_interpretability_smoke(capsys):
+    out = interpretability.main(["--smoke"])
+    text = capsys.readouterr().out
+    assert [row[0] for row in out["rows"]] == ["d exp(J0(20x)+y^2)"]
+    assert "J0" in out["rows"][0][5]  # the added library function was a candidate
+    assert [row[0] for row in out["extra"]] == ["c digit", "4.2 unsupervised"]
+    assert all(0 <= float(row[2]) <= 1 for row in out["extra"])
+    assert "spikes peak at" in text and "group {" in text
 
 
 def test_common_helpers():

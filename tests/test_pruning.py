@@ -160,3 +160,13 @@ def test_bad_input():
         pruning.prune(model, threshold=-1.0, x=x)
     with pytest.raises(ValueError, match="2 samples"):
         pruning.node_scores(model, x[:1], method="attribution")
+
+
+def test_sliced_layer_refuses_bad_indices():
+    layer = kn.KAN([3, 2], grid=3, k=3, seed=0).layers[0]
+    with pytest.raises(TypeError, match="rows must be a 1-D integer array"):
+        pruning.sliced_layer(layer, np.array([0.0, 1.0]), np.arange(2))
+    with pytest.raises(ValueError, match=r"cols must increase strictly within 0\.\.1"):
+        pruning.sliced_layer(layer, np.arange(3), np.array([1, 0]))
+    with pytest.raises(ValueError, match=r"rows must increase strictly within 0\.\.2"):
+        pruning.sliced_layer(layer, np.array([0, 3]), np.arange(2))

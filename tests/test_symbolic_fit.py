@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kan_np import affine_fit
 from kan_np.affine_fit import AffineFit, fit_affine, suggest_symbolic_from_samples
 from kan_np.functions import add_function, get_function, remove_function
 
@@ -252,3 +253,29 @@ def test_suggest_rejects_bad_input(kwargs, error, message):
     x = samples(20)
     with pytest.raises(error, match=message):
         suggest_symbolic_from_samples(x, x**2, **kwargs)
+
+
+def test_one_grid_of_fit_affine_is_fit_affine_grid():
+    """fit_affine_grid is fit_affine's first step: equal on x spanning [-1, 1], all samples."""
+    x = np.linspace(-1.0, 1.0, 40)  # (N,)
+    y = 0.7 * np.tanh(1.3 * x - 0.2) + 0.4  # (N,)
+    grid = affine_fit.fit_affine_grid(x, y, np.tanh, (-3.0, 3.0), (-1.0, 1.0), 25)
+    whole = fit_affine(x, y, "tanh", (-3.0, 3.0), (-1.0, 1.0), 25, iteration=1, refine=False,
+                       max_grid_samples=x.size)  # fmt: skip
+    assert isinstance(grid, AffineFit)
+    np.testing.assert_allclose(grid, whole, rtol=1e-12, atol=1e-14)
+    assert grid.r2 > 0.99 and grid.a in np.linspace(-3.0, 3.0, 25)
+
+
+def test_fit_affine_grid_special_cases_and_bad_input():
+    x = np.linspace(0.0, 1.0, 10)  # (N,)
+    flat = affine_fit.fit_affine_grid(x, np.full(10, 2.5), np.sin, (-1, 1), (-1, 1), 5)
+    assert tuple(flat) == (1.0, 0.0, 0.0, 2.5, 1.0)
+    zero = affine_fit.fit_affine_grid(x, x, np.zeros_like, (-1, 1), (-1, 1), 5)
+    assert tuple(zero) == (1.0, 0.0, 0.0, 0.5, 0.0)
+    with pytest.raises(ValueError, match="a_range"):
+        affine_fit.fit_affine_grid(x, x, np.sin, (1, -1), (-1, 1), 5)
+    with pytest.raises(ValueError, match="grid_number must be >= 2"):
+        affine_fit.fit_affine_grid(x, x, np.sin, (-1, 1), (-1, 1), 1)
+    with pytest.raises(ValueError, match="1-D of equal length"):
+        affine_fit.fit_affine_grid(x, x[:5], np.sin, (-1, 1), (-1, 1), 5)

@@ -222,6 +222,25 @@ def walkthrough_like(d_out=1e-12, b_sq=1e-12):
     return model
 
 
+def test_formula_with_a_special_function_is_checked_with_scipy():
+    """A user function whose sympy form (besselj) numpy cannot evaluate: no NameError."""
+    from scipy import special
+
+    add_function("J0_test", special.j0, lambda x: -special.j1(x),
+                 lambda e: sympy.besselj(0, e), 3)  # fmt: skip
+    try:
+        model = kn.KAN([1, 1], seed=0)
+        model.fix_symbolic(0, 0, 0, "J0_test", fit_params=False)
+        model.layers[0].affine[0, 0] = (2.0, 0.5, 1.5, -0.25)
+        x = np.linspace(-1, 1, 50)[:, None]  # (50, 1)
+        (expr,) = model.symbolic_formula(digits=None)
+        values = 1.5 * special.j0(2.0 * x[:, 0] + 0.5) - 0.25  # (50,)
+        error, undefined = formula.formula_error([expr], sympy.symbols("x_1"), x, values[:, None])
+        assert error < 1e-12 and undefined == 0
+    finally:
+        remove_function("J0_test")
+
+
 def test_formula_folds_constants_and_rounds():
     model = walkthrough_like()
     (four,) = model.symbolic_formula()

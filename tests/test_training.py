@@ -143,10 +143,10 @@ def test_grid_update_schedule(ds2, monkeypatch, steps, options, expected):
     done, at = [0], []  # steps recorded so far; the step at which each update ran
     original = KAN.update_grid
 
-    def spy(self, x=None, grid_eps=0.02):
+    def spy(self, x=None, grid_eps=0.02, margin=0.01):
         assert x is ds2["train_input"], "grid updates use all training inputs"
         at.append(done[0])
-        return original(self, x, grid_eps)
+        return original(self, x, grid_eps, margin)
 
     def count(step, model, history):
         done[0] = step + 1

@@ -1,6 +1,6 @@
 """Checker for exercise 08.1 (tutorials/exercises/ex08_prune_surgery.py): pruning's surgery.
 
-Plain `pytest` checks the library's `pruning._sliced_layer`, which proves the checker;
+Plain `pytest` checks the library's `pruning.sliced_layer`, which proves the checker;
 `KAN_NP_EXERCISES=student pytest -m ex08_1 tests/exercises` checks the student's
 `sliced_layer`. The expected arrays are written here with np.ix_, and the last test checks
 the point of it all: removing a dead node from two layers leaves the network's function
@@ -21,7 +21,7 @@ PER_EDGE = ("coef", "scale_base", "scale_sp", "mask", "affine")  # (I, O, ...)
 
 @pytest.fixture
 def sliced_layer(exercise):
-    return exercise("ex08_prune_surgery", pruning._sliced_layer, name="sliced_layer")
+    return exercise("ex08_prune_surgery", pruning.sliced_layer)
 
 
 def random_layer(I=4, O=3, seed=0):

@@ -1,15 +1,17 @@
 """Checker for exercise 09.1 (tutorials/exercises/ex09_affine_fit.py): the affine grid fit.
 
-The reference is the library's `kan_np.affine_fit.fit_affine` restricted to one grid
-(iteration=1) without the Levenberg–Marquardt refinement, on all samples. Where two pairs
-tie in exact arithmetic (the mirror pairs (a, b) and (-a, -b) of an even f), rounding may
-pick either, so there only the fitted curve and R² are compared.
+Plain `pytest` checks the library's `kan_np.affine_fit.fit_affine_grid`; with
+KAN_NP_EXERCISES=student the student's. The expected values come from the library's
+`fit_affine` restricted to one grid (iteration=1) without the Levenberg–Marquardt
+refinement, on all samples (its own path: x's range mapped to [-1, 1], a subsample).
+Where two pairs tie in exact arithmetic (the mirror pairs (a, b) and (-a, -b) of an even
+f), rounding may pick either, so there only the fitted curve and R² are compared.
 """
 
 import numpy as np
 import pytest
 
-from kan_np import symbolic
+from kan_np import affine_fit
 from kan_np.functions import SymbolicFunction
 
 pytestmark = pytest.mark.ex09_1
@@ -17,15 +19,15 @@ READ = "tutorials/09_symbolic.md, section 'The affine fit'"
 
 
 def fit_affine_grid(x, y, f, a_range, b_range, grid_number):
-    """The reference: one grid of `symbolic.fit_affine`, no zoom, no refinement."""
+    """The expected values: one grid of `fit_affine`, no zoom, no refinement."""
     fun = SymbolicFunction("exercise", f, f, None, 0)  # df and sympy: unused without refine
-    return symbolic.fit_affine(x, y, fun, a_range, b_range, grid_number, iteration=1,
-                               refine=False, max_grid_samples=x.size)  # fmt: skip
+    return affine_fit.fit_affine(x, y, fun, a_range, b_range, grid_number, iteration=1,
+                                 refine=False, max_grid_samples=x.size)  # fmt: skip
 
 
 @pytest.fixture
 def fit(exercise):
-    return exercise("ex09_affine_fit", fit_affine_grid)
+    return exercise("ex09_affine_fit", affine_fit.fit_affine_grid)
 
 
 def curve(result, f, x):

@@ -6,11 +6,13 @@ Fill in the body, then run
 
     KAN_NP_EXERCISES=student pytest -m ex01_1 tests/exercises
 
-There is no library function to copy: you design the network. Work out first, on paper,
-which one-variable functions on the edges of a [2, 1, 1] KAN (two inputs, ONE hidden node,
-one output) give x / y for x, y in [0.5, 1.5], and which range the hidden node's value
-covers (the outer layer's knots must span it). Then build it with `kan_np.KAN`,
-`kan_np.bspline.make_grid` and `kan_np.bspline.fit_coef`, as in the chapter.
+This is a design exercise: there is no library function to copy (the signature is that
+of the reference construction in the checker), and the checker tests only your model's
+behaviour (a [2, 1, 1] KAN whose output is x / y), so any correct design passes. Work out
+first, on paper, which one-variable functions on the edges of a [2, 1, 1] KAN (two
+inputs, ONE hidden node, one output) give x / y for x, y in [0.5, 1.5], and which range
+the hidden node's value covers (the outer layer's knots must span it). Then build it with
+`kan_np.KAN`, `kan_np.bspline.make_grid` and `kan_np.bspline.fit_coef`, as in the chapter.
 """
 
 import numpy as np  # noqa: F401  (you will need it)

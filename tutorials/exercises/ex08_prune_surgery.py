@@ -5,8 +5,9 @@ answer right after the exercise. Fill in the body, then run
 
     KAN_NP_EXERCISES=student pytest -m ex08_1 tests/exercises
 
-NumPy only; the reference is `kan_np.pruning._sliced_layer`, which `prune` calls once per
-layer (layer l with the kept nodes of node layers l and l + 1); do not import it. Work out
+NumPy only; the reference is the library's `kan_np.pruning.sliced_layer`, which `prune`
+calls once per layer (layer l with the kept nodes of node layers l and l + 1); do not
+import it here (nor read its docstring: it states the answer). Work out
 first: removing hidden node j touches two layers; which array of which layer loses a row,
 which a column, and which loses nothing?
 """

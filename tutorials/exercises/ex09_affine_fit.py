@@ -4,10 +4,10 @@ Read tutorials/09_symbolic.md first ("The affine fit"). Fill in the body, then r
 
     KAN_NP_EXERCISES=student pytest -m ex09_1 tests/exercises
 
-The reference is `kan_np.affine_fit.fit_affine(x, y, f, a_range, b_range, grid_number,
-iteration=1, refine=False)`, one grid without zooming or refinement: do not call it here,
-write it yourself with NumPy. (The library also maps x's range to [-1, 1] before laying
-the grid; the checker's samples already span [-1, 1], so you can leave that out.)
+The reference is the library's `kan_np.affine_fit.fit_affine_grid`, the first step of
+`fit_affine` (one grid, without zooming or refinement): do not call either here (nor read
+their docstrings), write it yourself with NumPy. (`fit_affine` also maps x's range to
+[-1, 1] before laying the grid; `fit_affine_grid` takes x as given.)
 """
 
 import numpy as np  # noqa: F401  (you will need it)
