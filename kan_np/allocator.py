@@ -17,12 +17,15 @@ arithmetic the layer is meant to show under buffer management.
 
 So, as a last resort, `retained()` raises both thresholds while it is active: freed blocks
 stay in the heap and the next evaluation reuses pages that are already mapped. The process
-keeps about one evaluation's peak memory (what `tracemalloc` reports per step). On exit the
-thresholds go back to glibc's defaults and `malloc_trim(0)` hands the memory back.
+keeps about one evaluation's peak memory (what `tracemalloc` reports per step). On exit
+`malloc_trim(0)` hands the memory back, and the thresholds are left where glibc's own
+adjustment takes them once a 32 MiB block has been freed (mmap 32 MiB, trim 64 MiB): once
+set, glibc no longer adjusts them by itself, and its initial 128 KiB would make every
+later large allocation fault again.
 
-This setting is process-wide: while it is active it applies to every allocation in the
-process, not only kan_np's. `training.fit` is the only user (`fit(..., retain_memory=False)`
-switches it off). With another C library (macOS, musl, Windows) it does nothing.
+This setting is process-wide: it applies to every allocation in the process, not only
+kan_np's. `training.fit` is the only user. With another C library (macOS, musl, Windows)
+it does nothing.
 """
 
 import contextlib
@@ -31,7 +34,6 @@ import ctypes.util
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter numbers (malloc.h)
 M_MMAP_THRESHOLD = -3
-DEFAULT_THRESHOLD = 128 * 1024  # glibc's initial value of both
 MMAP_THRESHOLD_MAX = 32 * 1024 * 1024  # the largest mmap threshold glibc accepts (64-bit)
 TRIM_THRESHOLD = 1 << 30  # keep up to 1 GiB of free memory at the top of the heap
 
@@ -66,6 +68,6 @@ def retained(enabled=True):
     finally:
         _depth -= 1
         if libc is not None:
-            libc.mallopt(M_MMAP_THRESHOLD, DEFAULT_THRESHOLD)
-            libc.mallopt(M_TRIM_THRESHOLD, DEFAULT_THRESHOLD)
+            libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)  # glibc's own upper values
+            libc.mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD_MAX)
             libc.malloc_trim(0)
