@@ -30,7 +30,9 @@ G = 3 ... 200 with 200 L-BFGS steps per grid, unpruned widths 5 at depths 2-6, p
 those with lambda 1e-2 or 1e-3, MLPs of width 5 at depths 2-6 with three activations, and
 the best over 3 seeds (and the depths); ours is one seed, one shape, G = 5, 10, 20 with
 50 steps per grid. The second table prints ours beside the paper's with the ratio and
-counts the rows more than 3x worse; chapter 10 explains them.
+counts the rows more than 3x worse; a third gives, for the two boxes with a singular
+corner (NEAR_SINGULAR), the share of the squared test error near it. Chapter 10 explains
+the rows more than 3x worse.
 
 Options to test one hypothesis cheaply (they change the full mode's schedule):
     --equations I.6.2,I.30.5   only these rows
