@@ -79,7 +79,26 @@ def test_feynman_smoke(tmp_path, capsys):
     assert {r["name"] for r in formulas} == set(feynman.SYMBOLIC)
     assert all(math.isfinite(r["formula_rmse"]) for r in formulas)
     assert text.count("-> ") == len(feynman.SYMBOLIC)
+    # every row against paper Table 2: ours and the paper's for pruned, unpruned, MLP
+    assert [row[0] for row in out["compared"]] == list(feynman.EQUATIONS)
+    assert all(len(numbers(row)) == 6 for row in out["compared"])
+    n, worse = len(feynman.EQUATIONS), out["worse"]
+    assert f"of {n}: pruned KAN {worse['pruned']}, unpruned KAN {worse['unpruned']}" in text
     assert_png(out["figures"], tmp_path)
+
+
+def test_feynman_paper_table_and_options():
+    assert feynman.PAPER["I.6.2"]["pruned_rmse"] == 2.86e-5
+    assert feynman.PAPER["III.17.37"]["pruned_lowest"] == "[3,3,1]"
+    argv = ["--smoke", "--equations", "I.16.6", "--ranges=-0.8,0.8,-0.8,0.8", "--grids", "3,5",
+            "--steps", "2", "--lambs", "1e-3", "--mlp-steps", "3", "--start", "2,3,1"]  # fmt: skip
+    _, mode, cfg, names = feynman.options(argv)
+    assert (mode, names, cfg["grids"], cfg["steps"]) == ("smoke", ["I.16.6"], (3, 5), 2)
+    assert (cfg["lambs"], cfg["mlp_steps"], cfg["start"]) == ((1e-3,), 3, [2, 3, 1])
+    assert cfg["ranges"] == [(-0.8, 0.8), (-0.8, 0.8)]
+    assert feynman.SETTINGS["smoke"]["grids"] == (3,)  # the defaults are not changed
+    with pytest.raises(ValueError, match="I.99"):
+        feynman.options(["--equations", "I.99"])
 
 
 def test_continual_learning_smoke(tmp_path, capsys):
