@@ -13,13 +13,13 @@ from kan_np import demo
 PANELS = ["1_trained.png", "2_pruned.png", "3_symbolic.png"]  # titled by the demo
 
 
-def make(outdir: pathlib.Path) -> list[pathlib.Path]:
-    """Draw the figure into outdir; return the paths of the PNGs written."""
+def make(outdir: pathlib.Path, quick: bool = False) -> list[pathlib.Path]:
+    """Draw the figure into outdir; return the PNGs written (quick: few steps, for tests)."""
     import matplotlib.image
     import matplotlib.pyplot as plt
 
     with tempfile.TemporaryDirectory() as scratch:
-        demo.walkthrough(out=scratch, seed=0, print=lambda line: None)
+        demo.walkthrough(out=scratch, fast=quick, seed=0, print=lambda line: None)
         images = [matplotlib.image.imread(pathlib.Path(scratch) / name) for name in PANELS]
     fig, axes = plt.subplots(1, 3, figsize=(12, 5), constrained_layout=True)
     for ax, image in zip(axes, images, strict=True):

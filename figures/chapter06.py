@@ -20,8 +20,8 @@ def target(x):
     return np.exp(np.sin(np.pi * x[:, [0]]) + x[:, [1]] ** 2)
 
 
-def make(outdir: pathlib.Path) -> list[pathlib.Path]:
-    """Draw the figure into outdir; return the paths of the PNGs written."""
+def make(outdir: pathlib.Path, quick: bool = False) -> list[pathlib.Path]:
+    """Draw the figure into outdir; return the PNGs written (quick: few steps, for tests)."""
     import matplotlib.pyplot as plt
 
     shares = np.linspace(0.0, 1.0, 201)  # (S,)
@@ -30,7 +30,7 @@ def make(outdir: pathlib.Path) -> list[pathlib.Path]:
 
     ds = create_dataset(target, n_var=2, ranges=(-1, 1), n_train=1000, n_test=1000, seed=0)
     model = kn.KAN([2, 5, 1], grid=5, k=3, seed=1)
-    history = model.fit(ds, opt="lbfgs", steps=50, lamb=3e-3, progress=False)
+    history = model.fit(ds, opt="lbfgs", steps=3 if quick else 50, lamb=3e-3, progress=False)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), constrained_layout=True)
     left.plot(shares, l1, lw=2, label=r"$|\Phi|_1$ (total fixed at 1)")

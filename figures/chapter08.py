@@ -20,13 +20,13 @@ def target(x):
     return np.exp(np.sin(np.pi * x[:, [0]]) + x[:, [1]] ** 2)
 
 
-def make(outdir: pathlib.Path) -> list[pathlib.Path]:
-    """Draw the figures into outdir; return the paths of the PNGs written."""
+def make(outdir: pathlib.Path, quick: bool = False) -> list[pathlib.Path]:
+    """Draw the figures into outdir; return the PNGs written (quick: few steps, for tests)."""
     import matplotlib.pyplot as plt
 
     ds = create_dataset(target, n_var=2, ranges=(-1, 1), n_train=1000, n_test=1000, seed=0)
     model = kn.KAN([2, 5, 1], grid=5, k=3, seed=1)
-    model.fit(ds, opt="lbfgs", steps=50, lamb=3e-3, progress=False)
+    model.fit(ds, opt="lbfgs", steps=3 if quick else 50, lamb=3e-3, progress=False)
     incoming, outgoing = pruning.incoming_outgoing(pruning.edge_scores(model))
     attribution = pruning.node_scores(model, method="attribution")[1]
 

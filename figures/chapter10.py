@@ -25,14 +25,18 @@ SCALING = {"grids": {"bessel_j0": (10, 20, 50, 100, 200)}, "steps": 10, "seeds":
 CONTINUAL = {"G": 200, "steps": 10, "n_per_region": 200, "mlp": [1, 32, 32, 1]}
 
 
-def make(outdir: pathlib.Path) -> list[pathlib.Path]:
-    """Draw both figures into outdir; return the paths of the PNGs written."""
+def make(outdir: pathlib.Path, quick: bool = False) -> list[pathlib.Path]:
+    """Draw both figures into outdir; return the PNGs written (quick: tiny runs, for tests)."""
     from benchmarks.paper import common, continual_learning, toy_scaling
 
     common.use_agg()
     outdir = pathlib.Path(outdir)
-    scaling = toy_scaling.run_function("bessel_j0", SCALING)
-    continual = continual_learning.run(CONTINUAL)
+    scaling_cfg, continual_cfg = SCALING, CONTINUAL
+    if quick:  # the same code paths on a few grids and steps
+        scaling_cfg = {**SCALING, "grids": {"bessel_j0": (10, 20)}, "steps": 2, "mlp_steps": 2}
+        continual_cfg = {**CONTINUAL, "steps": 2}
+    scaling = toy_scaling.run_function("bessel_j0", scaling_cfg)
+    continual = continual_learning.run(continual_cfg)
     return [
         toy_scaling.draw([scaling], outdir / "chapter10_scaling.png"),
         continual_learning.draw(continual, outdir / "chapter10_continual.png"),

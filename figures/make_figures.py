@@ -6,13 +6,16 @@
 
 Each `figures/chapterNN.py` module has one function, `make(outdir: pathlib.Path) ->
 list[pathlib.Path]`, which draws that chapter's figures with fixed seeds and returns the PNG
-paths it wrote. This script finds those modules in its own folder, sorted by name, and runs
-them with matplotlib's Agg backend (no display needed). Re-running it gives the same
-pictures.
+paths it wrote. Modules that train take `quick=True` too (`--quick`): the same drawing code
+on a few training steps, so that the test suite can run every module fast; the committed
+figures come from the full runs. This script finds those modules in its own folder,
+sorted by name, and runs them with matplotlib's Agg backend (no display needed).
+Re-running it gives the same pictures.
 """
 
 import argparse
 import importlib.util
+import inspect
 import os
 import pathlib
 import sys
@@ -37,7 +40,7 @@ def load(name, folder=HERE):
     return module
 
 
-def run(outdir=HERE, only=None):
+def run(outdir=HERE, only=None, quick=False):
     """Run the chapter modules (all, or the names in only) and return every PNG written."""
     os.environ["MPLBACKEND"] = "Agg"
     import matplotlib
@@ -51,7 +54,9 @@ def run(outdir=HERE, only=None):
     names = chapter_names() if only is None else list(only)
     written = []
     for name in names:
-        written += [pathlib.Path(p) for p in load(name).make(outdir)]
+        make = load(name).make
+        options = {"quick": True} if quick and "quick" in inspect.signature(make).parameters else {}
+        written += [pathlib.Path(p) for p in make(outdir, **options)]
     return written
 
 
@@ -61,9 +66,10 @@ def main(argv=None):
     parser.add_argument("--out", default=str(HERE), help="output folder (default: figures/)")
     parser.add_argument("--only", default=None,
                         help="comma-separated module names, e.g. chapter02,chapter03")  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="few training steps (tests)")
     args = parser.parse_args(argv)
     only = None if args.only is None else [s.strip() for s in args.only.split(",") if s.strip()]
-    for path in run(args.out, only):
+    for path in run(args.out, only, quick=args.quick):
         print(path)
 
 

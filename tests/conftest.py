@@ -1,8 +1,14 @@
-"""Shared pytest setup: a deterministic Hypothesis profile without deadlines for CI."""
+"""Shared pytest setup: BLAS on one thread, a deterministic Hypothesis profile for CI."""
 
 import os
 
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread for the whole run (fit already trains on one): the suite's arrays are
+# small, and a second thread only spin-waits. Subprocesses inherit the variable.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+_BLAS_LIMIT = threadpool_limits(limits=1, user_api="blas")
 
 settings.register_profile(
     "ci",
