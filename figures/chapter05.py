@@ -103,7 +103,7 @@ def draw_grid_update(path):
     layer = KANLayer(1, 1, grid=G, k=k, grid_range=(-1, 1), rng=np.random.default_rng(0))
     dense = np.linspace(-1, 1, 2001)[:, None]  # (2001, 1)
     target = (np.sin(4 * dense) * np.exp(-(dense**2)))[:, :, None]  # (2001, 1, 1)
-    layer.coef[...] = bspline.fit_coef(dense, target, layer.grid, k)
+    layer.coef[...] = bspline.fit_coef(dense, target, layer.knots, k)
     old = layer.copy()
     layer.update_grid(x, grid_eps=0.02)
     change = np.abs(layer.spline_values(x) - old.spline_values(x)).max()
@@ -128,7 +128,7 @@ def draw_grid_update(path):
     bottom.plot(inside[:, 0], layer.spline_values(inside)[:, 0, 0], color="k", lw=1.2,
                 ls="--", label=after)  # fmt: skip
     bottom.axvspan(x.min(), x.max(), color="0.94", zorder=0)
-    for t in layer.grid[0]:
+    for t in layer.knots[0]:
         bottom.axvline(t, color="0.8", lw=0.8, zorder=0)
     bottom.set(xlabel="x", ylabel="spline(x)", xlim=(-1.1, 1.1))
     bottom.legend(loc="lower right", fontsize=8)

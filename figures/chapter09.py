@@ -35,9 +35,9 @@ def snapped_network():
     model = kn.KAN([2, 1, 1], grid=10, k=3, seed=0)
     for l, i, g, (lo, hi), _ in EDGES:
         layer = model.layers[l]
-        layer.grid[i] = bspline.make_grid(layer.G, layer.k, (lo, hi))[0]
+        layer.knots[i] = bspline.make_grid(layer.G, layer.k, (lo, hi))[0]
         t = np.linspace(lo, hi, 1000)[:, None]  # (N, 1)
-        layer.coef[i, 0] = bspline.fit_coef(t, g(t)[:, :, None], layer.grid[i : i + 1], 3)[0, 0]
+        layer.coef[i, 0] = bspline.fit_coef(t, g(t)[:, :, None], layer.knots[i : i + 1], 3)[0, 0]
         layer.scale_base[i, 0], layer.scale_sp[i, 0] = 0.0, 1.0
     snapped = model.copy()
     ds = create_dataset(exp_sin_sq, n_var=2, n_train=1000, n_test=1, seed=0)

@@ -244,15 +244,6 @@ class KANLayer:
         """The number of grid intervals."""
         return self.knots.shape[1] - 1 - 2 * self.k
 
-    @property
-    def grid(self):
-        """The knot array under its former name; prefer `knots` (G is `layer.G`)."""
-        return self.knots
-
-    @grid.setter
-    def grid(self, value):
-        self.knots = value
-
     def params(self):
         """The trainable arrays by name (the layer's own storage, not copies)."""
         return {name: getattr(self, name) for name in PARAM_NAMES}

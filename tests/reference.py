@@ -19,8 +19,8 @@ def pykan_model(ref):
     """KAN([2, 3, 1], grid=5, k=3) holding pykan's stored parameters."""
     model = kn.KAN([2, 3, 1], grid=5, k=3)
     for l, layer in enumerate(model.layers):
-        for name in ("grid", "coef", "scale_base", "scale_sp", "mask"):
-            target = getattr(layer, name)
+        for name in ("grid", "coef", "scale_base", "scale_sp", "mask"):  # pykan's names
+            target = getattr(layer, "knots" if name == "grid" else name)
             assert target.shape == ref[f"{name}_{l}"].shape, f"{name}_{l}"
             target[...] = ref[f"{name}_{l}"]
     return model

@@ -16,7 +16,7 @@ from kan_np import functions, io
 from kan_np.layer import PARAM_NAMES
 from tests.strategies import widths
 
-ARRAYS = ("grid", "coef", "scale_base", "scale_sp", "mask", "affine")
+ARRAYS = ("knots", "coef", "scale_base", "scale_sp", "mask", "affine")
 
 
 def rich_model():
