@@ -109,6 +109,14 @@ def as_nonneg_float(value, name):
     return float(value)
 
 
+def as_grid_options(grid_eps, margin, margin_name="margin"):
+    """(grid_eps in [0, 1], margin >= 0) of a grid update, as floats."""
+    grid_eps = as_nonneg_float(grid_eps, "grid_eps")
+    if grid_eps > 1:
+        raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
+    return grid_eps, as_nonneg_float(margin, margin_name)
+
+
 class NonFiniteError(ValueError):
     """A computed value overflowed to inf or NaN (the inputs or parameters are too large)."""
 

@@ -348,6 +348,7 @@ def fit_poisson(model, x_in, f, x_bd, g, alpha=0.01, iterations=100):
     """
 
     def objective(theta):  # theta (P,)
+        """(loss, dloss/dtheta (P,)) at the flat parameters theta, for SciPy."""
         model.set_flat(theta)
         loss, grads, _ = poisson_loss_and_grad(model, x_in, f, x_bd, g, alpha)
         return loss, model.flatten_grads(grads)

@@ -93,6 +93,7 @@ class _KANEstimator(Protocol):
         best = {"score": (-np.inf,), "model": model.copy(), "step": -1}
 
         def stop_when_stale(step, current, history):
+            """fit's callback: keep the best validation step; True stops after `patience`."""
             score = self._validation_score(history)
             if score > best["score"]:
                 best.update(score=score, model=current.copy(), step=step)

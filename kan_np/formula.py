@@ -334,6 +334,7 @@ def in_data_units(model, digits=4):
     norm = getattr(model, "normalization", None) or {}
 
     def build(d):
+        """The formulas with constants rounded to d significant digits, in data units."""
         exprs = compose(model, symbols, d)
         if "mean_input" in norm:
             mean, std = norm["mean_input"], norm["std_input"]  # (n_0,)

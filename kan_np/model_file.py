@@ -86,6 +86,7 @@ def failer(where):
     """fail(field, message): raise the ValueError naming the file and the field."""
 
     def fail(field, message):
+        """Raise the ValueError `<file>: <field>: <message>`."""
         raise ValueError(f"{where}: {field}: {message}")
 
     return fail

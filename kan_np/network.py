@@ -290,10 +290,7 @@ class KAN(FlatParameters):
         by `margin` on both sides (the paper's code; 0 reproduces pykan 0.2.8).
         """
         x = self.data_or_train_input(x)
-        grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
-        if grid_eps > 1:
-            raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
-        margin = checks.as_nonneg_float(margin, "margin")
+        grid_eps, margin = checks.as_grid_options(grid_eps, margin)
         for layer in self.layers:
             layer.update_grid(x, grid_eps, margin)
             x, _ = layer.forward(x, need_dx=False)

@@ -147,10 +147,7 @@ def fit(
     lbfgs_history = checks.as_int(lbfgs_history, "lbfgs_history", 1)
     lamb = checks.as_nonneg_float(lamb, "lamb")
     grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
-    grid_eps = checks.as_nonneg_float(grid_eps, "grid_eps")
-    if grid_eps > 1:
-        raise ValueError(f"grid_eps must be in [0, 1], got {grid_eps}")
-    grid_options = (grid_eps, checks.as_nonneg_float(grid_margin, "grid_margin"))
+    grid_options = checks.as_grid_options(grid_eps, grid_margin, "grid_margin")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable(step, model, history), got {callback!r}")
     names = fit_options.input_names(dataset)  # before the arrays lose their column names
