@@ -4,7 +4,7 @@
     python benchmarks/grid_extension.py --steps 200 --repeat 3
     python benchmarks/grid_extension.py --pykan /work/pykan-venv/bin/python   # pykan beside
 
-The paper's walk-through (§2.4, Fig. 2.3; PAPER.md §4) as in pykan's tutorial: 1000 train
+The paper's walk-through (§2.4, Fig. 2.3) as in pykan's tutorial: 1000 train
 and 1000 test samples (create_dataset(..., n_var=2, seed=0)), KAN([2, 5, 1], grid=3, k=3,
 seed=0); for G in 3, 5, 10, 20: refine to G (except the first), then fit(opt="lbfgs",
 steps=S) with fit's defaults, which are pykan's (grid updates every 5 steps before step

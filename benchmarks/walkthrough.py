@@ -1,8 +1,9 @@
-"""The paper's walk-through (PAPER.md §4) stage by stage: width, RMSE and seconds.
+"""The paper's walk-through stage by stage: width, RMSE and seconds.
 
 Runs `kan_np.demo.walkthrough` in full mode (figures into a temporary folder unless --out
 is given) and prints its table, then times `auto_symbolic` alone on the trained [2, 5, 1]
-network (all 15 edges), the number PAPER.md gives for pykan 0.2.8: about 47 s.
+network (all 15 edges); pykan 0.2.8 took about 47 s for that (an earlier measurement
+by this project).
 
 Run:  python benchmarks/walkthrough.py [--seed 0] [--out kan_demo]
 

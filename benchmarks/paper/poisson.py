@@ -8,7 +8,7 @@
 Problem: u_xx + u_yy = f on [-1, 1]^2 with u = 0 on the boundary, where f is made from the
 exact solution; by default u = sin(pi x) sin(pi y) (the issue's statement and pykan's PDE
 examples), f = -2 pi^2 u. `--solution paper` takes u = sin(pi x) sin(pi y^2), the
-solution the paper's text names (PAPER.md), f = -pi^2 (1 + 4 y^2) sin(pi x) sin(pi y^2)
+solution the paper's text names (§3.4, Eq. 3.2), f = -pi^2 (1 + 4 y^2) sin(pi x) sin(pi y^2)
 + 2 pi sin(pi x) cos(pi y^2). Loss (the paper's, `derivatives.poisson_loss_and_grad`):
 
     loss = alpha mean_interior (Laplacian u - f)^2 + mean_boundary u^2,  alpha = 0.01,

@@ -14,7 +14,7 @@ Reported RMSE: like the paper's Pareto frontier, the lowest TEST RMSE over the g
 schedule (the G is picked on test data; the paper does the same when it reads its best
 points off test-RMSE plots). MLP: the best of the MLP shapes tried.
 
-Departures: the paper does not list its domains (PAPER.md §5); ours are in
+Departures: the paper does not list its domains (§3.2); ours are in
 datasets_paper.py (Bessel functions on nu in [0, 1], x in [0.1, 1]; lpmv on x in
 [-0.9, 0.9]; spherical harmonics on the full sphere, real part, SciPy's sph_harm_y).
 Full mode: 100 L-BFGS steps per grid, not 200; MLPs [2,20,20,1] and [2,50,50,50,1] only.
