@@ -105,13 +105,38 @@ def basis_dx(x, knots, k):
     Returns:
         (N, I, G+k) derivatives.
     """
-    if k == 0:  # piecewise constant: zero slope everywhere (except the jumps)
-        return np.zeros_like(basis(x, knots, 0))
-    lower = basis(x, knots, k - 1)  # (N, I, G+k+1)
+    return basis_derivative(x, knots, k, 1)
+
+
+def basis_derivative(x, knots, k, order, evaluate=basis):
+    r"""The order-th x-derivative of every basis function: `basis_dx`'s rule applied r times.
+
+    .. math:: \frac{d^r}{dx^r} B_{m,k} = k \Big(\frac{B^{(r-1)}_{m,k-1}}{t_{m+k} - t_m}
+              - \frac{B^{(r-1)}_{m+1,k-1}}{t_{m+k+1} - t_{m+1}}\Big), \qquad
+              B^{(0)}_{m,k} = B_{m,k}
+
+    It ends in the order k - r basis; derivatives of order r > k are 0 (piecewise
+    polynomials of degree k). At a knot, the derivative of the interval on the right.
+
+    Args:
+        x: (N, I) inputs.  knots: (I, G+2k+1).  k: spline order.  order: r >= 0.
+        evaluate: how the order k - r basis is evaluated: `basis` (the recursion, default)
+            or `bspline_fast.basis` (the same values by local support, for speed).
+    Returns:
+        (N, I, G+k) values d^r B_{m,k}(x_{n,i}) / dx^r.
+    """
+    checks.expect_shape(x, (None, knots.shape[0]), "x", "(N, I)")
+    checks.as_int(order, "order (of the derivative)", 0)
+    if order == 0:
+        return evaluate(x, knots, k)  # (N, I, G+k)
+    M = knots.shape[1] - 1 - k
+    if order > k:
+        return np.zeros((x.shape[0], x.shape[1], M))  # (N, I, M)
+    lower = basis_derivative(x, knots, k - 1, order - 1, evaluate)  # (N, I, M+1)
     t = knots[None, :, :]  # (1, I, G+2k+1)
-    rise = k / (t[..., k:-1] - t[..., : -(k + 1)])  # (1, I, G+k)  k / (t_{m+k} - t_m)
-    fall = k / (t[..., k + 1 :] - t[..., 1:-k])  # (1, I, G+k)  k / (t_{m+k+1} - t_{m+1})
-    return rise * lower[..., :-1] - fall * lower[..., 1:]  # (N, I, G+k)
+    rise = k / (t[..., k:-1] - t[..., : -(k + 1)])  # (1, I, M)  k / (t_{m+k} - t_m)
+    fall = k / (t[..., k + 1 :] - t[..., 1:-k])  # (1, I, M)  k / (t_{m+k+1} - t_{m+1})
+    return rise * lower[..., :-1] - fall * lower[..., 1:]  # (N, I, M)
 
 
 def evaluate(x, knots, coef, k):

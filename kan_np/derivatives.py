@@ -36,40 +36,16 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import expit
 
-from kan_np import bspline_fast, checks, optim
+from kan_np import bspline, bspline_fast, checks, optim
 
 ORDERS = 4  # values and derivatives of orders 1, 2, 3
 
 
 # ------------------------------------------------------------------------ 1-D pieces
 def basis_derivative(x, knots, k, order):
-    r"""The order-th x-derivative of every B-spline basis function, from the definition.
-
-    .. math:: \frac{d^r}{dx^r} B_{m,k} = k \Big(\frac{B^{(r-1)}_{m,k-1}}{t_{m+k} - t_m}
-              - \frac{B^{(r-1)}_{m+1,k-1}}{t_{m+k+1} - t_{m+1}}\Big), \qquad
-              B^{(0)}_{m,k} = B_{m,k}
-
-    applied r times, so it ends in the order k - r basis (`bspline.basis`, here evaluated
-    with local support by `bspline_fast.basis`); derivatives of order r > k are 0. At a
-    knot the derivative of the interval on the right is returned (a spline of order k is
-    only C^{k-1} there).
-
-    Args:
-        x: (N, I) inputs.  knots: (I, G+2k+1).  k: spline order.  order: r >= 0.
-    Returns:
-        (N, I, G+k) values d^r B_{m,k}(x_{n,i}) / dx^r.
-    """
-    checks.as_int(order, "order (of the derivative)", 0)
-    if order == 0:
-        return bspline_fast.basis(x, knots, k)  # (N, I, G+k)
-    M = knots.shape[1] - 1 - k
-    if order > k:
-        return np.zeros((x.shape[0], x.shape[1], M))  # (N, I, M)
-    lower = basis_derivative(x, knots, k - 1, order - 1)  # (N, I, M+1)
-    t = knots[None]  # (1, I, G+2k+1)
-    left = k / (t[..., k:-1] - t[..., : -(k + 1)])  # (1, I, M)  k / (t_{m+k} - t_m)
-    right = k / (t[..., k + 1 :] - t[..., 1:-k])  # (1, I, M)  k / (t_{m+k+1} - t_{m+1})
-    return left * lower[..., :-1] - right * lower[..., 1:]  # (N, I, M)
+    r"""d^r B_{m,k}(x) / dx^r, (N, I) -> (N, I, G+k): `bspline.basis_derivative` (the
+    recursion and its formula) with the order k - r basis evaluated by local support."""
+    return bspline.basis_derivative(x, knots, k, order, evaluate=bspline_fast.basis)
 
 
 def _silu(x):
