@@ -117,6 +117,14 @@ def as_grid_options(grid_eps, margin, margin_name="margin"):
     return grid_eps, as_nonneg_float(margin, margin_name)
 
 
+def as_positive_float(value, name):
+    """A finite float > 0."""
+    value = as_nonneg_float(value, name)
+    if value == 0:
+        raise ValueError(f"{name} must be > 0, got 0")
+    return value
+
+
 class NonFiniteError(ValueError):
     """A computed value overflowed to inf or NaN (the inputs or parameters are too large)."""
 

@@ -52,9 +52,7 @@ def check_opt_lr(opt, lr):
         raise ValueError(f"opt must be 'lbfgs' or 'adam', got {opt!r}")
     opt = opt.lower()
     if lr is not None:
-        lr = checks.as_nonneg_float(lr, "lr")
-        if lr == 0:
-            raise ValueError("lr must be > 0, got 0")
+        lr = checks.as_positive_float(lr, "lr")
     if opt == "adam":
         return opt, ADAM_LR if lr is None else lr
     if lr not in (None, 1.0):

@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from kan_np import checks
+
 SMALL = 1 << 15  # Adam updates arrays with fewer entries together (see `Adam`)
 
 
@@ -100,8 +102,8 @@ class Adam:
                 raise TypeError(
                     f"params[{i}] must be a float numpy array (updated in place); got {kind}"
                 )
-        _check_positive_finite("lr", lr)
-        _check_positive_finite("eps", eps)
+        checks.as_positive_float(lr, "lr")
+        checks.as_positive_float(eps, "eps")
         if len(betas) != 2 or not all(isinstance(b, numbers.Real) and 0 <= b < 1 for b in betas):
             raise ValueError(f"betas must be two numbers in [0, 1); got {betas!r}")
         self.params = list(params)
@@ -150,11 +152,6 @@ class Adam:
             adam_update(p_small, g_small, *moments, *args, out=(p_small, *moments))
             for i, part in zip(self._small, self._slices, strict=True):
                 self.params[i][...] = p_small[part].reshape(self.params[i].shape)  # no rebinding
-
-
-def _check_positive_finite(name, value):
-    if not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
 
 
 class LbfgsTracker:
@@ -265,11 +262,9 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
     theta0 = np.array(theta0, dtype=np.float64)  # (P,), a copy: SciPy works on its own
     if theta0.ndim != 1 or theta0.size == 0:
         raise ValueError(f"theta0 must be a non-empty 1-D array (P,); got shape {theta0.shape}")
-    for name, value in (("maxiter", maxiter), ("history_size", history_size)):
-        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1; got {value!r}")
-    if not isinstance(tol, numbers.Real) or not math.isfinite(tol) or tol < 0:
-        raise ValueError(f"tol must be a finite number >= 0; got {tol!r}")
+    maxiter = checks.as_int(maxiter, "maxiter", 1)
+    history_size = checks.as_int(history_size, "history_size", 1)
+    tol = checks.as_nonneg_float(tol, "tol")
     if not callable(fun):
         raise TypeError(f"fun must be callable theta -> (loss, grad); got {type(fun).__name__}")
     tracker = LbfgsTracker() if tracker is None else tracker
