@@ -186,10 +186,6 @@ class MLP(FlatParameters):
             checks.finite_output(np.array([value]), "the loss")
         return Loss(value, value, 0.0, grads)
 
-    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        """`loss_and_grad(..., check=False)`, the name the benchmarks call."""
-        return self.loss_and_grad(x, y, lamb, reg_metric, False, **reg_options)
-
     # ------------------------------------------------------------------- parameter vector
     def parameters(self):
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""

@@ -230,10 +230,6 @@ class KAN(FlatParameters):
                 dy = dx if pen.dinputs[l] is None else dx + lamb * pen.dinputs[l]
         return grads
 
-    def _loss_and_grad(self, x, y, lamb=0.0, reg_metric="paper", **reg_options):
-        """`loss_and_grad(..., check=False)`, the name the benchmarks call."""
-        return self.loss_and_grad(x, y, lamb, reg_metric, False, **reg_options)
-
     # ------------------------------------------------------------------- parameter vector
     def parameters(self):
         """All trainable arrays in a fixed order: [(l, name, array), ...] (own storage)."""

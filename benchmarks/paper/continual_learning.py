@@ -70,7 +70,7 @@ def fit_coef_only(model, x, y, steps):
 
     def objective(theta):  # theta (P_coef,)
         set_coef(theta)
-        loss, grads = model._loss_and_grad(x, y)
+        loss, grads = model.loss_and_grad(x, y, check=False)
         return loss, np.concatenate([g["coef"].ravel() for g in grads])  # float, (P_coef,)
 
     start = np.concatenate([layer.coef.ravel() for layer in model.layers])  # (P_coef,)
