@@ -42,20 +42,20 @@ from kan_np.symbolic_edges import SymbolicCache
 PARAM_NAMES = ("coef", "scale_base", "scale_sp", "affine")
 
 
+def _silu_pair(x, derivative):
+    """b(x) = x s(x) and, if asked, b'(x) = s(x) (1 + x (1 - s(x))), s the logistic sigmoid."""
+    s = expit(x)  # computed once for both b and b'
+    return x * s, (s * (1.0 + x * (1.0 - s)) if derivative else None)
+
+
 def silu(x):
     """b(x) = x sigmoid(x)."""
-    return x * expit(x)
+    return _silu_pair(x, False)[0]
 
 
 def silu_prime(x):
     """b'(x) = s(x) (1 + x (1 - s(x))), s the logistic sigmoid."""
-    s = expit(x)
-    return s * (1.0 + x * (1.0 - s))
-
-
-def _silu_pair(x, derivative):
-    s = expit(x)  # computed once for both b and b'
-    return x * s, (s * (1.0 + x * (1.0 - s)) if derivative else None)
+    return _silu_pair(x, True)[1]
 
 
 BASE_FUNCTIONS = {  # name -> (x, derivative?) -> (b(x), b'(x) or None)
