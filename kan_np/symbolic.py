@@ -7,9 +7,11 @@ l's input i and y = the edge's activation, on the data x=... or else model.train
 (the last `fit`'s inputs). The formula of the whole network: `formula.py`.
 """
 
+import warnings
+
 import numpy as np
 
-from kan_np import checks
+from kan_np import checks, fit_options
 from kan_np.affine_fit import (  # noqa: F401 (re-exported: the array-level fit)
     AffineFit,
     as_function,
@@ -109,32 +111,112 @@ def unfix_symbolic(model, l, i, j):
         raise ValueError(f"edge ({l}, {i}, {j}) is pruned (mask 0, not symbolic); it stays dead")
 
 
-def auto_symbolic(model, lib=None, x=None, **options) -> list[tuple[int, int, int, str, float]]:
-    """Snap every numeric edge to its best candidate (`suggest_symbolic`'s first), in place.
+LOSS_TIE = 2.0  # candidates whose trained loss is within this factor of the best tie (by score)
+
+
+def _set_edge(layer, i, j, name):
+    """Put edge (i, j) back to numeric (name None: mask 1) or mark it symbolic `name`."""
+    if name is None:
+        layer.symbolic.pop((int(i), int(j)), None)
+        layer.mask[i, j] = 1.0
+    else:
+        layer.symbolic[(int(i), int(j))] = name
+        layer.mask[i, j] = 0.0
+
+
+def _trained_loss(model, dataset, steps):
+    """Train `steps` L-BFGS steps with the grids kept; the training MSE after them."""
+    with warnings.catch_warnings():  # a poor candidate may overflow or stop early: it loses
+        warnings.simplefilter("ignore", RuntimeWarning)
+        history = model.fit(dataset, steps=steps, update_grid=False, progress=False)
+    loss = history["train_rmse"][-1] ** 2 if history["train_rmse"] else np.inf
+    return loss if np.isfinite(loss) else np.inf
+
+
+def _choose(model, l, i, j, tries, dataset, steps, x):
+    """Try each (name, fit) on edge (l, i, j), train, keep the choice `auto_symbolic` says.
+
+    fit None: refit c f(a x + b) + d to the edge's current curve (the edge's own name: keep
+    its parameters). The model ends as the chosen trial left it; returns (name, r2, loss).
+    """
+    layer, start, before = model.layers[l], model.snapshot(), model.layers[l].symbolic.get((i, j))
+    trials = []
+    for name, fit in tries:
+        model.restore(start)
+        _set_edge(layer, i, j, before)
+        if fit is None and name != before:
+            fit = fix_symbolic(model, l, i, j, name, x=x)
+        elif fit is not None:
+            fit = _snap(layer, i, j, name, fit)
+        loss = _trained_loss(model, dataset, steps)
+        trials.append((loss, name, float("nan") if fit is None else fit.r2, model.snapshot()))
+    best = min(trial[0] for trial in trials)
+    loss, name, r2, trained = next(t for t in trials if t[0] <= LOSS_TIE * best)
+    _set_edge(layer, i, j, name)
+    model.restore(trained)
+    return name, r2, loss
+
+
+def auto_symbolic(
+    model, lib=None, x=None, dataset=None, topk=3, steps=3, **options
+) -> list[tuple[int, int, int, str, float]]:
+    """Snap every numeric edge to its best candidate, in place.
 
     Layer by layer: layer l's edges are fitted on the inputs the already-snapped layers
     produce (what each edge will really receive). Pruned and symbolic edges are skipped.
 
+    Without `dataset`, an edge takes `suggest_symbolic`'s first candidate: the best fit of
+    c f(a x + b) + d to its spline, traded against complexity. With `dataset`, the choice
+    is made by the whole network's loss instead, as a spline's error (~1e-3) can hide the
+    difference between the true f and a look-alike on a narrow input range:
+
+    1. each edge tries its `topk` best candidates in turn: snap, train `steps` L-BFGS steps
+       (every trainable parameter: the splines still numeric and all affine a, b, c, d;
+       grids kept), and record the training MSE. It keeps the first candidate in score
+       order whose MSE is at most LOSS_TIE = 2 times the lowest, with its trained
+       parameters; so the next edges are fitted on the trained network;
+    2. once every edge is snapped the formula is complete, and a true f trains down to
+       rounding error where a look-alike stalls: each edge is tried once more with its
+       other candidates of step 1 (refitted to the edge's current curve) against its
+       current function (first in line), under the same rule.
+
     Args:
         model: a KAN.  lib: the candidate names (default: all of LIBRARY).
-        x: (N, n_0) data; default: the training inputs of the last `fit`.
+        x: (N, n_0) data; default: dataset's training inputs, else those of the last `fit`.
+        dataset: what `KAN.fit` takes; None snaps by score alone.
+        topk, steps: candidates per edge and training steps per trial (with dataset).
         **options: as in `suggest_symbolic` (ranking and fit options).
     Returns:
-        a report, one (l, i, j, name, r2) per snapped edge, in order.
+        a report, one (l, i, j, name, r2) per snapped edge, in order (r2: the snap's R²
+        on the curve it replaced; nan when step 2 changed the function).
     """
+    if dataset is not None and x is None:
+        x = fit_options.check_data(model, dataset)["train_input"]
     x = model.data_or_train_input(x)
     if isinstance(lib, str | SymbolicFunction):
         raise TypeError(f"lib must be a list of names, not the single entry {lib!r}")
-    lib, report = (None if lib is None else [as_function(f).name for f in lib]), []
+    lib, report, tried = (None if lib is None else [as_function(f).name for f in lib]), [], []
+    topk, steps = checks.as_int(topk, "topk", 1), checks.as_int(steps, "steps", 1)
     for l, layer in enumerate(model.layers):
-        inputs, acts = x, layer.activations(x)  # (N, I), (N, I, O)
         for i, j in zip(*np.nonzero(layer.mask), strict=True):
             if (int(i), int(j)) in layer.symbolic:
                 continue  # already snapped (a hand-set mask of 1 does not undo that)
-            name, fit, _ = suggest_symbolic_from_samples(
-                inputs[:, i], acts[:, i, j], lib, 1, **(MODEL_FIT_OPTIONS | options)
-            )[0]
-            fit = _snap(layer, i, j, name, fit)
-            report.append((l, int(i), int(j), name, fit.r2))
-        x, _ = layer.forward(inputs, need_dx=False)  # what the snapped layer now produces
+            xs, ys = edge_samples(model, l, i, j, x)  # (N,) each, after the snaps before
+            ranked = suggest_symbolic_from_samples(
+                xs, ys, lib, 1 if dataset is None else topk, **(MODEL_FIT_OPTIONS | options)
+            )
+            if dataset is None:
+                name, r2 = ranked[0][0], _snap(layer, i, j, *ranked[0][:2]).r2
+            else:
+                tries = [(name, fit) for name, fit, _ in ranked]
+                name, r2, _ = _choose(model, l, i, j, tries, dataset, steps, x)
+                tried.append((l, int(i), int(j), [name for name, _, _ in ranked]))
+            report.append((l, int(i), int(j), name, r2))
+    for n, (l, i, j, names) in enumerate(tried):  # step 2: the complete formula decides
+        current = model.layers[l].symbolic[(i, j)]
+        tries = [(current, None)] + [(name, None) for name in names if name != current]
+        if len(tries) > 1:
+            name, _, _ = _choose(model, l, i, j, tries, dataset, steps, x)
+            if name != current:
+                report[n] = (l, i, j, name, float("nan"))
     return report
