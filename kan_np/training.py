@@ -282,7 +282,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
             run.started = time.perf_counter()  # the step's clock
 
     theta = run.trainable.get_flat()  # (P,) the trained arrays only
-    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
+    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2.5 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
         objective,
