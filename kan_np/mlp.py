@@ -206,7 +206,7 @@ class MLP(FlatParameters):
 
     def fit(self, dataset, **options):
         """Train with `kan_np.training.fit` (Adam or L-BFGS; lamb must stay 0)."""
-        from kan_np import training  # lazy: scipy.optimize and tqdm add ~0.5 s to start-up
+        from kan_np import training  # lazy: tqdm adds to start-up
 
         return training.fit(self, dataset, **options)
 

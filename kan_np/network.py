@@ -312,7 +312,7 @@ class KAN(FlatParameters):
     # ------------------------------------------------ workflow (implemented in their modules)
     def fit(self, dataset, **options):
         """Train the model; see `kan_np.training.fit` for every option."""
-        from kan_np import training  # lazy: scipy.optimize and tqdm add ~0.5 s to start-up
+        from kan_np import training  # lazy: tqdm adds to start-up
 
         return training.fit(self, dataset, **options)
 

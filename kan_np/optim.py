@@ -1,4 +1,4 @@
-"""Optimisers on plain NumPy arrays: Adam written out, and L-BFGS through SciPy.
+"""Optimisers on plain NumPy arrays: Adam and L-BFGS, both written out in NumPy.
 
 Nothing here knows about KANs. Adam updates a list of parameter arrays in place from a
 list of gradients of the same shapes; `lbfgs` minimises a function of one flat vector
@@ -10,10 +10,12 @@ Letters: P the number of scalar parameters in the flat vector theta.
 
 import math
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
 from kan_np import checks
+from kan_np import lbfgs as algorithm
 
 SMALL = 1 << 15  # Adam updates arrays with fewer entries together (see `Adam`)
 
@@ -191,7 +193,7 @@ class LbfgsTracker:
         self.n_nonfinite = 0
 
     def wrap(self, fun):
-        """Return fun as SciPy should see it: finite values only, every point recorded."""
+        """Return fun as L-BFGS should see it: finite values only, every point recorded."""
 
         def tracked(theta):  # theta (P,)
             """fun(theta), remembering the best finite point and hiding non-finite values."""
@@ -219,21 +221,34 @@ class LbfgsTracker:
         return tracked
 
 
+class LbfgsResult(NamedTuple):
+    """What `lbfgs` returns."""
+
+    x: np.ndarray  # (P,) the best finite point evaluated (theta0 if none was finite)
+    fun: float  # its loss (nan if none)
+    jac: np.ndarray | None  # (P,) its gradient (None if none)
+    nit: int  # iterations run
+    nfev: int  # calls of fun
+    message: str  # why it stopped
+    success: bool  # a finite point was found
+    nonfinite: bool  # fun returned NaN or inf at least once
+
+
 def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, tracker=None):
-    r"""Minimise fun(theta) with L-BFGS-B (SciPy) using the analytic gradient.
+    r"""Minimise fun(theta) with L-BFGS (`kan_np.lbfgs`) using the analytic gradient.
 
     L-BFGS keeps the last m = `history_size` pairs (s_j, y_j) = (theta change, gradient
     change) and moves along d = -H \nabla f, where H approximates the inverse Hessian from
-    those pairs (the two-loop recursion), with a step length that satisfies the Wolfe
-    conditions (Nocedal & Wright, Numerical Optimization, Alg. 7.4-7.5). An iteration costs
-    one or more evaluations of fun. One call runs up to `maxiter` iterations; torch's and
-    pykan's LBFGS ``step`` is 20 of them (max_iter=20), and `training.fit` counts steps the
-    same way.
+    those pairs (the two-loop recursion), with a step length that satisfies the strong
+    Wolfe conditions (Nocedal & Wright, Numerical Optimization, Alg. 7.4-7.5, 3.5-3.6). An
+    iteration costs one or more evaluations of fun (usually one). One call runs up to
+    `maxiter` iterations; torch's and pykan's LBFGS ``step`` is 20 of them (max_iter=20),
+    and `training.fit` counts steps the same way.
 
     Tolerances: `tol` is both `gtol` (stop when max |gradient entry| <= tol) and `ftol`
     (stop when (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) <= tol). The default 0 stops only
     when an iteration makes no progress at all (pykan: 1e-32): a KAN can fit a smooth target
-    to a loss near 1e-30, far below where SciPy's default tolerances would stop.
+    to a loss near 1e-30, far below where usual default tolerances would stop.
 
     Non-finite values: where fun returns NaN or inf (loss or gradient), the tracker reports
     a finite stand-in (twice the worst finite loss seen, plus 1) with a zero gradient, so
@@ -250,16 +265,14 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
         maxiter: maximum number of L-BFGS iterations in this call, int >= 1.
         callback: optional callback(theta, loss), called after each iteration with the
             current iterate; raise StopIteration inside it to stop early.
-        history_size: number of (s, y) pairs kept (SciPy's maxcor), int >= 1.
+        history_size: number of (s, y) pairs kept, int >= 1.
         tol: gradient and relative-decrease tolerance, >= 0 (see above).
         tracker: optional `LbfgsTracker`; reset, then filled while running.
 
     Returns:
-        scipy.optimize.OptimizeResult with x = best finite theta (P,) (theta0 if none was
-        finite), fun = its loss (nan if none), jac = its gradient, nit, nfev, message,
-        success, and nonfinite = True if fun ever returned a non-finite value.
+        LbfgsResult; x is the best finite point seen, not the last trial point.
     """
-    theta0 = np.array(theta0, dtype=np.float64)  # (P,), a copy: SciPy works on its own
+    theta0 = np.array(theta0, dtype=np.float64)  # (P,), a copy: the start stays as it was
     if theta0.ndim != 1 or theta0.size == 0:
         raise ValueError(f"theta0 must be a non-empty 1-D array (P,); got shape {theta0.shape}")
     maxiter = checks.as_int(maxiter, "maxiter", 1)
@@ -269,27 +282,19 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
         raise TypeError(f"fun must be callable theta -> (loss, grad); got {type(fun).__name__}")
     tracker = LbfgsTracker() if tracker is None else tracker
     tracker.reset()  # "best" must mean best in this call: P may differ from the last one
-
-    scipy_callback = None
-    if callback is not None:
-
-        def scipy_callback(intermediate_result):  # SciPy passes x and fun by this name
-            """Per iteration: count it, pass (theta, loss) on, stop on StopIteration."""
-            callback(intermediate_result.x.copy(), float(intermediate_result.fun))
-
-    import scipy.optimize  # here, not at the top: it takes longer to import than kan_np
-
-    result = scipy.optimize.minimize(
-        tracker.wrap(fun),
-        theta0,
-        jac=True,
-        method="L-BFGS-B",
-        callback=scipy_callback,
-        options={"maxiter": maxiter, "maxcor": history_size, "gtol": tol, "ftol": tol},
+    *_, nit, message = algorithm.minimize(
+        tracker.wrap(fun), theta0, maxiter, history_size, tol, callback
     )
+    nonfinite = tracker.n_nonfinite > 0
     if tracker.best_theta is None:  # not one finite loss: hand back the start unchanged
-        result.x, result.fun, result.jac, result.success = theta0, math.nan, None, False
-    else:
-        result.x, result.fun, result.jac = tracker.best_theta, tracker.best_loss, tracker.best_grad
-    result.nonfinite = tracker.n_nonfinite > 0
-    return result
+        return LbfgsResult(theta0, math.nan, None, nit, tracker.n_evals, message, False, nonfinite)
+    return LbfgsResult(
+        tracker.best_theta,
+        tracker.best_loss,
+        tracker.best_grad,
+        nit,
+        tracker.n_evals,
+        message,
+        True,
+        nonfinite,
+    )

@@ -249,21 +249,26 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
     done = {"iterations": 0, "steps": 0, "stop": False}
     seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
 
-    def terms_at(theta):  # theta (P,)
-        """The Loss at theta, from `seen` when the objective was evaluated there."""
+    def evaluate(theta):  # theta (P,)
+        """The Loss at theta, remembered in `seen`."""
         run.trainable.set_flat(theta)
-        for point, terms in reversed(seen):
-            if np.array_equal(point, theta):
-                return terms
         terms = model.loss_terms(x, y, check=False, **loss_options)
         entry = (theta.copy(), terms)
         best = min(seen[:1] + [entry], key=lambda point: _finite_or_inf(point[1].total))
         seen[:] = [best, *seen[1:][-3:], entry]
         return terms
 
-    def objective(theta):  # theta (P,)
-        """Loss and flat gradient at theta (P,), for SciPy."""
-        terms = terms_at(theta)
+    def terms_at(theta):  # theta (P,)
+        """The Loss at theta, from `seen` when the objective was evaluated there."""
+        run.trainable.set_flat(theta)
+        for point, terms in reversed(seen):
+            if np.array_equal(point, theta):
+                return terms
+        return evaluate(theta)
+
+    def objective(theta):  # theta (P,), a new trial point
+        """Loss and flat gradient at theta (P,), for L-BFGS."""
+        terms = evaluate(theta)
         return terms.total, run.trainable.flatten_grads(terms.grads)  # float, (P,)
 
     def after_iteration(theta, loss):  # theta (P,), the new iterate
@@ -271,13 +276,13 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
         done["iterations"] += 1
         if done["iterations"] % LBFGS_ITERATIONS == 0:
             done["steps"] += 1
-            done["stop"] = run.record(terms_at(theta)._replace(total=loss), x)  # as SciPy saw it
+            done["stop"] = run.record(terms_at(theta)._replace(total=loss), x)  # as L-BFGS saw it
             if done["stop"]:
                 raise StopIteration  # optim.lbfgs's way to end the call here
             run.started = time.perf_counter()  # the step's clock
 
     theta = run.trainable.get_flat()  # (P,) the trained arrays only
-    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2 m P
+    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2.5 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
         objective,

@@ -134,7 +134,7 @@ def test_interpretability_smoke(capsys):
     out = interpretability.main(["--smoke"])
     text = capsys.readouterr().out
     assert [row[0] for row in out["rows"]] == ["d exp(J0(20x)+y^2)"]
-    assert "J0" in out["rows"][0][5]  # the added library function was a candidate
+    assert "J0" in out["results"][0]["lib"]  # the added library function was a candidate
     assert [row[0] for row in out["extra"]] == ["c digit", "4.2 unsupervised"]
     assert all(0 <= float(row[2]) <= 1 for row in out["extra"])
     assert "spikes peak at" in text and "group {" in text

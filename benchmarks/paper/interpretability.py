@@ -116,7 +116,7 @@ def _discover(name, seed, cfg):
     (formula,) = model.symbolic_formula(var_names=X[:n_var], digits=3)
     return {"name": name, "seed": seed, "pruned": pruned, "spline_rmse": spline_rmse,
             "edges": [n for *_, n, _ in snapped], "formula": str(formula),
-            "rmse": common.errors(model, ds)[1],
+            "rmse": common.errors(model, ds)[1], "lib": lib,
             "seconds": time.perf_counter() - started}  # fmt: skip
 
 
