@@ -2,30 +2,33 @@ r"""The paper's walk-through (§2.5.4, pykan's "hello KAN"), end to end, with ti
 
 Target f(x_1, x_2) = exp(sin(\pi x_1) + x_2^2), x ~ U(-1, 1)^2, 1000 train and 1000 test
 samples (`datasets.create_dataset`, seed 0). The stages, each printed with the network's
-width, train and test RMSE and the seconds it took:
+width, train and test RMSE (in the units of f) and the seconds it took:
 
-1. train  a [2, 5, 1] KAN (G = 3) with the sparsity penalty (lamb = 3e-3, 40 L-BFGS steps);
+0. standardise the labels: the network learns (f - mean) / std (train mean and std), so
+   the penalty weighs the same against the error whatever the scale of f;
+1. train  a [2, 5, 1] KAN (G = 3) with the sparsity penalty (lamb = 3e-2, 40 L-BFGS steps);
 2. prune  the nodes whose scores are below 1e-2, train 40 more steps with the penalty and
-   prune again: [2, 5, 1] -> [2, 2, 1] -> [2, 1, 1];
+   prune again: [2, 5, 1] -> [2, 1, 1];
 3. refine the grid to G = 10 (Eq. 2.16) and train 10 more steps without the penalty;
-4. snap   every edge to its best library function (`auto_symbolic`): sin, x^2, exp;
-5. retrain the affine parameters (a, b, c, d) of the symbolic edges: the RMSE falls to
-   machine precision (the splines are switched off, so only a, b, c, d can move);
+4. snap   every edge (`auto_symbolic` with the dataset): each edge tries its 5 best
+   library candidates, trains 3 steps with each and keeps the one the network's loss
+   prefers, then every choice is checked again on the complete formula: sin, x^2, exp;
+5. retrain the affine parameters (a, b, c, d) of the symbolic edges after `balance`
+   (every hidden node rescaled to mean 0, std 1: the same function, well-scaled
+   constants): the RMSE falls to machine precision; then the mean and std of step 0 go
+   into the last layer's c and d (`unstandardise`), so the formula is f itself;
 
 then it prints the formula, 1.0*exp(1.0*x_2**2 + 1.0*sin(3.1416*x_1)), and writes three
 figures into `out`: the trained network, the pruned one and the symbolic one.
 
-Departure from pykan's tutorial: G = 3 (as pykan's), 40 + 40 + 10 + 10 steps instead of
-50 + 50 + 50 + 50, and the second round of training is with the penalty, followed by a
-second pruning; the penalty is the paper's (lamb = 3e-3) rather than pykan's. With
-`fast=True` every stage runs with a few steps (for tests); the numbers are then far from
-machine precision. The seed is the model's: the path a sparsified network takes depends on
-where it starts. With one round of (train, prune), seed 0 keeps two hidden nodes. The
-second round removes one of them, and with seed 0 it is the node that carried f: its
-incoming edges have shrunk below the threshold while its outgoing edge is still large, so
-the test RMSE jumps after that prune and stage 3 retrains the surviving node (chapter 00
-prints both scores). `benchmarks/paper/composed.py` runs this recipe on eight composed
-functions and three seeds.
+Departures from pykan's tutorial: G = 3 (as pykan's), 40 + 40 + 10 + 10 steps instead of
+50 + 50 + 50 + 50, the second round of training is with the penalty, followed by a
+second pruning, and the penalty is the paper's, on standardised labels. Steps 0, 4 (the
+choice by loss) and 5 (`balance`) are kan_np's: `benchmarks/paper/composed.py` runs this
+recipe on eight composed functions g(f1(x) + f2(y)) and three seeds, and its docstring
+gives what each of them is for. With `fast=True` every stage runs with a few steps (for
+tests); the numbers are then far from machine precision. The seed is the model's: the
+path a sparsified network takes depends on where it starts.
 """
 
 import builtins
@@ -35,16 +38,65 @@ from typing import NamedTuple
 
 import numpy as np
 
-FULL = {"grid": 3, "lamb": 3e-3, "steps": (40, 10, 10), "new_grid": 10, "lib": None}
-FAST = {
-    "grid": 3,
-    "lamb": 3e-3,
-    "steps": (4, 2, 2),
-    "new_grid": 5,
-    "lib": ["x", "x^2", "sin", "exp", "tanh", "0"],
-}
+FULL = {"grid": 3, "lamb": 3e-2, "rounds": 2, "steps": (40, 10, 10), "new_grid": 10,
+        "lib": None, "topk": 5, "trial_steps": 3}  # fmt: skip
+FAST = FULL | {"steps": (4, 2, 2), "new_grid": 5, "lib": ["x", "x^2", "sin", "exp", "tanh", "0"],
+               "topk": 2, "trial_steps": 1}  # fmt: skip
 DIGITS = 5  # significant digits of the printed formula: pi shows as 3.1416
 NAMES = ["$x_1$", "$x_2$"]
+
+
+def standardise(ds):
+    """(ds with labels (y - mean) / std, mean (n_L,), std (n_L,)): train mean and std."""
+    y = ds["train_label"]  # (N, n_L)
+    mean, std = y.mean(axis=0), y.std(axis=0)  # (n_L,) each
+    std = np.where(std > 0, std, 1.0)  # a constant label is only shifted
+    scaled = {part: (ds[part] - mean) / std for part in ("train_label", "test_label")}
+    return ds | scaled, mean, std
+
+
+def unstandardise(model, mean, std):
+    """Make a model of standardised labels predict the labels: y = mean + std * KAN(x).
+
+    The last layer's symbolic edges c f(a x + b) + d become (std c) f(a x + b) + std d,
+    and output o's first edge also gets + mean_o. Every live edge of the last layer must
+    be symbolic (after `auto_symbolic`); in place, returns the model.
+    """
+    last = model.layers[-1]
+    numeric = [(i, o) for i, o in zip(*np.nonzero(last.mask), strict=True)
+               if (int(i), int(o)) not in last.symbolic]  # fmt: skip
+    if numeric:
+        raise ValueError(f"the last layer's edges {numeric} are numeric; snap them first")
+    shifted = set()
+    for (i, o), _ in sorted(last.symbolic.items()):
+        last.affine[i, o, 2:] *= std[o]  # (c, d) -> (std c, std d)
+        if o not in shifted:
+            last.affine[i, o, 3] += mean[o]
+            shifted.add(o)
+    return model
+
+
+def sparsify(model, ds, plan):
+    """Rounds of (train with the penalty, prune): returns the pruned model."""
+    for _ in range(plan["rounds"]):
+        model.fit(ds, steps=plan["steps"][0], lamb=plan["lamb"], progress=False)
+        model = model.prune()
+    return model
+
+
+def snap(model, ds, plan):
+    """Snap every edge, each choice decided by the trained loss (`auto_symbolic`)."""
+    return model.auto_symbolic(
+        lib=plan["lib"], dataset=ds, topk=plan["topk"], steps=plan["trial_steps"]
+    )
+
+
+def train_constants(model, ds, plan):
+    """`balance` the symbolic network, then train its a, b, c, d (splines are off)."""
+    from kan_np.symbolic import balance
+
+    balance(model, ds["train_input"])
+    return model.fit(ds, steps=plan["steps"][2], update_grid=False, progress=False)
 
 
 def _rmse(model, x, y):
@@ -81,49 +133,47 @@ def walkthrough(out="kan_demo", fast=False, seed=0, print=builtins.print):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ds = create_dataset(exp_sin_sq, n_var=2, n_train=1000, n_test=1000, seed=0)
-    steps_train, steps_refine, steps_affine = plan["steps"]
+    scaled, mean, std = standardise(ds)  # the network learns (f - mean) / std
     print("f(x_1, x_2) = exp(sin(pi x_1) + x_2^2), 1000 train / 1000 test samples")
     print(f"{'stage':<26} {'width':<10} {'train RMSE':>11} {'test RMSE':>11} {'seconds':>8}")
     total, rows = time.perf_counter(), []
 
-    def report(stage, model, started):
-        """Print one stage's row (width, train/test RMSE, seconds) and keep it."""
+    def report(stage, model, started, units=std[0]):
+        """Print one stage's row (width, train/test RMSE in f's units, seconds), keep it."""
         seconds = time.perf_counter() - started
-        train = _rmse(model, ds["train_input"], ds["train_label"])
-        test = _rmse(model, ds["test_input"], ds["test_label"])
+        data = scaled if units != 1.0 else ds  # RMSE of f = std * RMSE of (f - mean) / std
+        train = units * _rmse(model, data["train_input"], data["train_label"])
+        test = units * _rmse(model, data["test_input"], data["test_label"])
         rows.append(Stage(stage, model.width, train, test, seconds))
         print(f"{stage:<26} {str(model.width):<10} {train:>11.3e} {test:>11.3e} {seconds:>8.2f}")
 
     started = time.perf_counter()
     model = KAN([2, 5, 1], grid=plan["grid"], k=3, seed=seed)
-    model.fit(ds, steps=steps_train, lamb=plan["lamb"], progress=False)
+    model.fit(scaled, steps=plan["steps"][0], lamb=plan["lamb"], progress=False)
     report(f"1 train, lamb={plan['lamb']:g}", model, started)
-    figures = [
-        _figure(model, out / "1_trained.png", f"1 · trained with the penalty: {model.width}")
-    ]
+    title = f"1 · trained with the penalty: {model.width}"
+    figures = [_figure(model, out / "1_trained.png", title)]
 
-    started = time.perf_counter()
-    model = model.prune()
-    model.fit(ds, steps=steps_train, lamb=plan["lamb"], progress=False)  # a second round
-    model = model.prune()
+    started = time.perf_counter()  # the rest of `sparsify`: prune, then (train, prune)
+    model = sparsify(model.prune(), scaled, plan | {"rounds": plan["rounds"] - 1})
     report("2 prune, train, prune", model, started)
 
     started = time.perf_counter()
     model = model.refine(plan["new_grid"])
-    model.fit(ds, steps=steps_refine, progress=False)
+    model.fit(scaled, steps=plan["steps"][1], progress=False)
     report(f"3 grid {plan['grid']} -> {plan['new_grid']}, train", model, started)
     title = f"2 · pruned, grid {plan['grid']} → {plan['new_grid']}: {model.width}"
     figures.append(_figure(model, out / "2_pruned.png", title))
 
     started = time.perf_counter()
-    snapped = model.auto_symbolic(lib=plan["lib"])
+    snapped = snap(model, scaled, plan)
     report("4 snap (auto_symbolic)", model, started)
     for l, i, j, name, r2 in snapped:
         print(f"    edge ({l},{i},{j}) -> {name:<5} R^2 = {r2:.12f}")
 
     started = time.perf_counter()
-    model.fit(ds, steps=steps_affine, update_grid=False, progress=False)
-    report("5 train a, b, c, d", model, started)
+    train_constants(model, scaled, plan)
+    report("5 train a, b, c, d", unstandardise(model, mean, std), started, units=1.0)
     names = ", ".join(dict.fromkeys(name for *_, name, _ in snapped))  # in edge order
     figures.append(_figure(model, out / "3_symbolic.png", f"3 · snapped ({names}), retrained"))
 

@@ -111,7 +111,51 @@ def unfix_symbolic(model, l, i, j):
         raise ValueError(f"edge ({l}, {i}, {j}) is pruned (mask 0, not symbolic); it stays dead")
 
 
-LOSS_TIE = 2.0  # candidates whose trained loss is within this factor of the best tie (by score)
+def _node_edges(layer, nxt, o):
+    """Node o between `layer` and `nxt`: its incoming and outgoing symbolic edges, or None
+    when a live edge of it is numeric (a spline cannot be rescaled exactly)."""
+    ins = [(i, o) for i in range(layer.in_dim) if layer.mask[i, o] or (i, o) in layer.symbolic]
+    outs = [(o, j) for j in range(nxt.out_dim) if nxt.mask[o, j] or (o, j) in nxt.symbolic]
+    if not ins or not all(e in layer.symbolic for e in ins):
+        return None
+    return (ins, outs) if all(e in nxt.symbolic for e in outs) else None
+
+
+def balance(model, x=None):
+    r"""Rescale every all-symbolic hidden node to mean 0, std 1 on x; the function stays.
+
+    A hidden node h = \sum_i (c_i f_i(a_i x_i + b_i) + d_i) whose live edges, in and out,
+    are all symbolic becomes h' = (h - m) / s (m, s its mean and std over x): each incoming
+    (c_i, d_i) is divided by s, the first d_i also loses m / s, and each outgoing edge
+    g(a h + b) reads g((a s) h' + (a m + b)), then put in `canonical_affine` form. The
+    network computes the same function (up to rounding), but a node the penalty shrank to
+    a tiny range no longer needs a huge outer a and a tiny c (e.g. exp: c e^{71 h} with
+    c ~ 1e-7), which L-BFGS cannot train: its first step along the gradient overshoots by
+    orders of magnitude and the line search gives up. In place; returns the model.
+
+    Args:
+        model: a KAN.  x: (N, n_0) data; default: the training inputs of the last `fit`.
+    """
+    h = model.data_or_train_input(x)
+    for layer, nxt in zip(model.layers[:-1], model.layers[1:], strict=True):
+        h, _ = layer.forward(h, need_dx=False)  # (N, O) the node values
+        for o in range(layer.out_dim):
+            edges, m, s = _node_edges(layer, nxt, o), h[:, o].mean(), h[:, o].std()
+            if edges is None or not s > 0:
+                continue
+            ins, outs = edges
+            for e in ins:
+                layer.affine[e][2:] /= s
+            layer.affine[ins[0]][3] -= m / s
+            for e in outs:  # g(a h + b) = g(a s h' + a m + b)
+                a, b, c, d = nxt.affine[e]
+                nxt.affine[e] = canonical_affine(nxt.symbolic[e], a * s, a * m + b, c, d)
+            h[:, o] = (h[:, o] - m) / s  # what the next layer now reads
+    return model
+
+
+LOSS_TIE = 2.0  # trained losses within this factor of the lowest tie (the best score wins)
+EXACT = 1e-20  # a loss below EXACT * mean(y^2) is rounding error: every such loss ties
 
 
 def _set_edge(layer, i, j, name):
@@ -124,21 +168,23 @@ def _set_edge(layer, i, j, name):
         layer.mask[i, j] = 0.0
 
 
-def _trained_loss(model, dataset, steps):
-    """Train `steps` L-BFGS steps with the grids kept; the training MSE after them."""
+def _trained_loss(model, data, steps, floor):
+    """Train `steps` L-BFGS steps with the grids kept; max(training MSE after them, floor)."""
     with warnings.catch_warnings():  # a poor candidate may overflow or stop early: it loses
         warnings.simplefilter("ignore", RuntimeWarning)
-        history = model.fit(dataset, steps=steps, update_grid=False, progress=False)
+        history = model.fit(data, steps=steps, update_grid=False, progress=False)
     loss = history["train_rmse"][-1] ** 2 if history["train_rmse"] else np.inf
-    return loss if np.isfinite(loss) else np.inf
+    return max(loss, floor) if np.isfinite(loss) else np.inf
 
 
-def _choose(model, l, i, j, tries, dataset, steps, x):
+def _choose(model, l, i, j, tries, data, steps, floor):
     """Try each (name, fit) on edge (l, i, j), train, keep the choice `auto_symbolic` says.
 
     fit None: refit c f(a x + b) + d to the edge's current curve (the edge's own name: keep
-    its parameters). The model ends as the chosen trial left it; returns (name, r2, loss).
+    its parameters). A trial at the floor ends the search: no later one can be preferred.
+    The model ends as the chosen trial left it; returns (name, r2).
     """
+    x = data["train_input"]
     layer, start, before = model.layers[l], model.snapshot(), model.layers[l].symbolic.get((i, j))
     trials = []
     for name, fit in tries:
@@ -148,17 +194,19 @@ def _choose(model, l, i, j, tries, dataset, steps, x):
             fit = fix_symbolic(model, l, i, j, name, x=x)
         elif fit is not None:
             fit = _snap(layer, i, j, name, fit)
-        loss = _trained_loss(model, dataset, steps)
+        loss = _trained_loss(balance(model, x), data, steps, floor)
         trials.append((loss, name, float("nan") if fit is None else fit.r2, model.snapshot()))
+        if loss <= floor:
+            break
     best = min(trial[0] for trial in trials)
-    loss, name, r2, trained = next(t for t in trials if t[0] <= LOSS_TIE * best)
+    _, name, r2, trained = next(t for t in trials if t[0] <= LOSS_TIE * best)
     _set_edge(layer, i, j, name)
     model.restore(trained)
-    return name, r2, loss
+    return name, r2
 
 
 def auto_symbolic(
-    model, lib=None, x=None, dataset=None, topk=3, steps=3, **options
+    model, lib=None, x=None, dataset=None, topk=5, steps=3, **options
 ) -> list[tuple[int, int, int, str, float]]:
     """Snap every numeric edge to its best candidate, in place.
 
@@ -166,57 +214,57 @@ def auto_symbolic(
     produce (what each edge will really receive). Pruned and symbolic edges are skipped.
 
     Without `dataset`, an edge takes `suggest_symbolic`'s first candidate: the best fit of
-    c f(a x + b) + d to its spline, traded against complexity. With `dataset`, the choice
-    is made by the whole network's loss instead, as a spline's error (~1e-3) can hide the
-    difference between the true f and a look-alike on a narrow input range:
+    c f(a x + b) + d to its spline, traded against complexity. With `dataset`, the network's
+    loss decides instead, as a spline's error (~1e-3) can hide the difference between the
+    true f and a look-alike on a narrow input range (c/(a x + b) + d for sqrt or log):
 
-    1. each edge tries its `topk` best candidates in turn: snap, train `steps` L-BFGS steps
-       (every trainable parameter: the splines still numeric and all affine a, b, c, d;
-       grids kept), and record the training MSE. It keeps the first candidate in score
-       order whose MSE is at most LOSS_TIE = 2 times the lowest, with its trained
-       parameters; so the next edges are fitted on the trained network;
+    1. each edge tries its `topk` best candidates in score order: snap, `balance`, train
+       `steps` L-BFGS steps (every trainable parameter: the splines still numeric and all
+       a, b, c, d; grids kept) and record the training MSE. Losses below EXACT = 1e-20
+       times mean(y^2) count as that floor (rounding error). The edge keeps the first
+       candidate whose loss is at most LOSS_TIE = 2 times the lowest, with its trained
+       parameters, so the next edges are fitted on the trained network;
     2. once every edge is snapped the formula is complete, and a true f trains down to
-       rounding error where a look-alike stalls: each edge is tried once more with its
-       other candidates of step 1 (refitted to the edge's current curve) against its
-       current function (first in line), under the same rule.
+       rounding error where a look-alike stalls: unless the loss is at the floor already,
+       each edge tries its other candidates of step 1 once more (refitted to the edge's
+       current curve) after its current function, under the same rule.
 
     Args:
         model: a KAN.  lib: the candidate names (default: all of LIBRARY).
-        x: (N, n_0) data; default: dataset's training inputs, else those of the last `fit`.
-        dataset: what `KAN.fit` takes; None snaps by score alone.
+        x: (N, n_0) data for the snaps; default: the training inputs of the last `fit`.
+            With dataset, its training inputs are used.
+        dataset: what `KAN.fit` takes (dict or (x, y)); None snaps by score alone.
         topk, steps: candidates per edge and training steps per trial (with dataset).
         **options: as in `suggest_symbolic` (ranking and fit options).
     Returns:
         a report, one (l, i, j, name, r2) per snapped edge, in order (r2: the snap's R²
         on the curve it replaced; nan when step 2 changed the function).
     """
-    if dataset is not None and x is None:
-        x = fit_options.check_data(model, dataset)["train_input"]
-    x = model.data_or_train_input(x)
+    data = None if dataset is None else fit_options.check_data(model, dataset)
+    x = model.data_or_train_input(x if data is None else data["train_input"])
     if isinstance(lib, str | SymbolicFunction):
         raise TypeError(f"lib must be a list of names, not the single entry {lib!r}")
     lib, report, tried = (None if lib is None else [as_function(f).name for f in lib]), [], []
     topk, steps = checks.as_int(topk, "topk", 1), checks.as_int(steps, "steps", 1)
+    floor = 0.0 if data is None else EXACT * float(np.mean(data["train_label"] ** 2))
     for l, layer in enumerate(model.layers):
         for i, j in zip(*np.nonzero(layer.mask), strict=True):
             if (int(i), int(j)) in layer.symbolic:
                 continue  # already snapped (a hand-set mask of 1 does not undo that)
             xs, ys = edge_samples(model, l, i, j, x)  # (N,) each, after the snaps before
             ranked = suggest_symbolic_from_samples(
-                xs, ys, lib, 1 if dataset is None else topk, **(MODEL_FIT_OPTIONS | options)
+                xs, ys, lib, 1 if data is None else topk, **(MODEL_FIT_OPTIONS | options)
             )
-            if dataset is None:
+            if data is None:
                 name, r2 = ranked[0][0], _snap(layer, i, j, *ranked[0][:2]).r2
             else:
                 tries = [(name, fit) for name, fit, _ in ranked]
-                name, r2, _ = _choose(model, l, i, j, tries, dataset, steps, x)
-                tried.append((l, int(i), int(j), [name for name, _, _ in ranked]))
+                name, r2 = _choose(model, l, i, j, tries, data, steps, floor)
+                tried.append([name for name, _, _ in ranked])
             report.append((l, int(i), int(j), name, r2))
-    for n, (l, i, j, names) in enumerate(tried):  # step 2: the complete formula decides
-        current = model.layers[l].symbolic[(i, j)]
-        tries = [(current, None)] + [(name, None) for name in names if name != current]
-        if len(tries) > 1:
-            name, _, _ = _choose(model, l, i, j, tries, dataset, steps, x)
-            if name != current:
-                report[n] = (l, i, j, name, float("nan"))
+    if tried and _trained_loss(model.copy(), data, 1, floor) > floor:  # step 2
+        for n, ((l, i, j, current, _), names) in enumerate(zip(report, tried, strict=True)):
+            others = [(name, None) for name in names if name != current]
+            name, _ = _choose(model, l, i, j, [(current, None), *others], data, steps, floor)
+            report[n] = report[n] if name == current else (l, i, j, name, float("nan"))
     return report

@@ -44,7 +44,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks.paper` import
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
 
 from benchmarks.paper import common  # noqa: E402
-from kan_np import KAN  # noqa: E402
+from kan_np import KAN, demo  # noqa: E402
 from kan_np.datasets import create_dataset  # noqa: E402
 
 PI = np.pi
@@ -60,38 +60,28 @@ FUNCTIONS = {  # name: (g(f1(x) + f2(y)), the functions the paper's recipe shoul
     "tanh(exp(x)-y^2)": (lambda x: np.tanh(np.exp(x[:, 0]) - x[:, 1] ** 2), "exp, x^2; tanh"),
     "exp(-(x^2+y^2))": (lambda x: np.exp(-(x[:, 0] ** 2 + x[:, 1] ** 2)), "x^2, x^2; exp"),
 }  # fmt: skip
-RECIPE = {
-    "grid": 3,
-    "lamb": 3e-3,
-    "steps": (40, 10, 10),
-    "new_grid": 10,
-    "lib": None,
-    "rounds": 2,
-}  # rounds of (train with the penalty, prune)
+RECIPE = demo.FULL  # the walk-through's recipe, unchanged
 SETTINGS = {
     "full": {"functions": tuple(FUNCTIONS), "seeds": (0, 1, 2), "recipe": RECIPE},
     "quick": {"functions": tuple(FUNCTIONS), "seeds": (0,), "recipe": RECIPE},
-    "smoke": {"functions": tuple(FUNCTIONS)[:1], "seeds": (0,),
-              "recipe": RECIPE | {"steps": (3, 2, 2), "new_grid": 5,
-                                  "lib": ["x", "x^2", "sin", "exp", "sqrt"]}},
+    "smoke": {"functions": tuple(FUNCTIONS)[:1], "seeds": (0,), "recipe": demo.FAST},
 }  # fmt: skip
-EXACT = 1e-6  # test RMSE below which a snapped formula counts as the exact one
+EXACT = 1e-9  # test RMSE below which a snapped formula counts as the exact one
 
 
 def recipe(ds, seed, plan):
-    """The walk-through on one dataset; returns a dict of what it found."""
+    """The walk-through (`kan_np.demo`'s stages) on one dataset; a dict of what it found."""
     started = time.perf_counter()
+    scaled, mean, std = demo.standardise(ds)
     model = KAN([2, 5, 1], grid=plan["grid"], k=3, seed=seed)
-    steps_train, steps_refine, steps_affine = plan["steps"]
-    for _ in range(plan["rounds"]):
-        model.fit(ds, steps=steps_train, lamb=plan["lamb"], progress=False)
-        model = model.prune()
+    model = demo.sparsify(model, scaled, plan)
     pruned = list(model.width)
     model = model.refine(plan["new_grid"])
-    model.fit(ds, steps=steps_refine, progress=False)
-    spline_rmse = common.errors(model, ds)[1]
-    snapped = model.auto_symbolic(lib=plan["lib"])
-    model.fit(ds, steps=steps_affine, update_grid=False, progress=False)
+    model.fit(scaled, steps=plan["steps"][1], progress=False)
+    spline_rmse = float(std[0]) * common.errors(model, scaled)[1]  # in the units of f
+    snapped = demo.snap(model, scaled, plan)
+    demo.train_constants(model, scaled, plan)
+    demo.unstandardise(model, mean, std)
     (formula,) = model.symbolic_formula(var_names=["x", "y"], digits=4)
     rmse = common.errors(model, ds)[1]
     names = [name for *_, name, _ in snapped]
