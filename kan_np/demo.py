@@ -63,8 +63,8 @@ def unstandardise(model, mean, std):
     be symbolic (after `auto_symbolic`); in place, returns the model.
     """
     last = model.layers[-1]
-    numeric = [(i, o) for i, o in zip(*np.nonzero(last.mask), strict=True)
-               if (int(i), int(o)) not in last.symbolic]  # fmt: skip
+    live = [(int(i), int(o)) for i, o in zip(*np.nonzero(last.mask), strict=True)]
+    numeric = [edge for edge in live if edge not in last.symbolic]
     if numeric:
         raise ValueError(f"the last layer's edges {numeric} are numeric; snap them first")
     shifted = set()

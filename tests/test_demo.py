@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from kan_np import demo
 
 STAGES = ("1 train", "2 prune", "3 grid 3 -> 5, train", "4 snap", "5 train a, b, c, d")
@@ -32,3 +34,27 @@ def test_run_passes_its_arguments_on_and_returns_0(monkeypatch):
     monkeypatch.setattr(demo, "walkthrough", lambda *args: calls.append(args))
     assert demo.run(out="somewhere", fast=True, seed=3, print=print) == 0
     assert calls == [("somewhere", True, 3, print)]
+
+
+def test_standardise_then_unstandardise_maps_back_exactly():
+    import numpy as np
+
+    import kan_np as kn
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (60, 2))  # (N, 2)
+    ds = {"train_input": x, "train_label": 5 + 3 * x[:, :1], "test_input": x[:10],
+          "test_label": 5 + 3 * x[:10, :1]}  # fmt: skip
+    scaled, mean, std = demo.standardise(ds)
+    assert (
+        abs(scaled["train_label"].mean()) < 1e-12 and abs(scaled["train_label"].std() - 1) < 1e-12
+    )
+    model = kn.KAN([2, 1, 1], seed=0)
+    model.fix_symbolic(0, 0, 0, "x", fit_params=False)
+    model.fix_symbolic(0, 1, 0, "sin", fit_params=False)
+    with pytest.raises(ValueError, match=r"last layer's edges \[\(0, 0\)\] are numeric"):
+        demo.unstandardise(model, mean, std)
+    model.fix_symbolic(1, 0, 0, "tanh", fit_params=False)
+    before = model(x)  # (N, 1)
+    demo.unstandardise(model, mean, std)
+    np.testing.assert_allclose(model(x), mean + std * before, rtol=1e-14)
