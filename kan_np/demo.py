@@ -11,7 +11,7 @@ width, train and test RMSE (in the units of f) and the seconds it took:
    prune again: [2, 5, 1] -> [2, 1, 1];
 3. refine the grid to G = 10 (Eq. 2.16) and train 10 more steps without the penalty;
 4. snap   every edge (`auto_symbolic` with the dataset): each edge tries its 5 best
-   library candidates, trains 3 steps with each and keeps the one the network's loss
+   library candidates, trains 2 steps with each and keeps the one the network's loss
    prefers, then every choice is checked again on the complete formula: sin, x^2, exp;
 5. retrain the affine parameters (a, b, c, d) of the symbolic edges after `balance`
    (every hidden node rescaled to mean 0, std 1: the same function, well-scaled
@@ -39,7 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 FULL = {"grid": 3, "lamb": 3e-2, "rounds": 2, "steps": (40, 10, 10), "new_grid": 10,
-        "lib": None, "topk": 5, "trial_steps": 3}  # fmt: skip
+        "lib": None, "topk": 5, "trial_steps": 2}  # fmt: skip
 FAST = FULL | {"steps": (4, 2, 2), "new_grid": 5, "lib": ["x", "x^2", "sin", "exp", "tanh", "0"],
                "topk": 2, "trial_steps": 1}  # fmt: skip
 DIGITS = 5  # significant digits of the printed formula: pi shows as 3.1416

@@ -5,6 +5,11 @@ name, layer.affine[i, j] = (a, b, c, d), evaluated by `symbolic_edges.py`) or pr
 0, not symbolic: stays dead). A snap fits c·f(a·x + b) + d (`affine_fit.py`) to x = layer
 l's input i and y = the edge's activation, on the data x=... or else model.train_input
 (the last `fit`'s inputs). The formula of the whole network: `formula.py`.
+
+`auto_symbolic` snaps every edge: by the fit to its spline alone, or, given a dataset, by
+the network's loss after a few training steps with each candidate (the spline's own error
+can hide the true f). `balance` rescales the hidden nodes of a snapped network so that its
+constants a, b, c, d are well scaled for training, without changing its function.
 """
 
 import warnings
