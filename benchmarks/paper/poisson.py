@@ -1,6 +1,6 @@
 """Solving a PDE (paper §3.4): a 2-D Poisson equation with a [2,10,1] KAN and with MLPs.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py            # full, ~10 CPU min
+    OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py            # full, ~9 CPU min
     OPENBLAS_NUM_THREADS=1 python benchmarks/paper/poisson.py --quick
     python benchmarks/paper/poisson.py --smoke
     python benchmarks/paper/poisson.py --solution paper   # u = sin(pi x) sin(pi y^2)
