@@ -12,11 +12,12 @@ width, train and test RMSE (in the units of f) and the seconds it took:
 3. refine the grid to G = 10 (Eq. 2.16) and train 10 more steps without the penalty;
 4. snap   every edge (`auto_symbolic` with the dataset): each edge tries its 5 best
    library candidates, trains 2 steps with each and keeps the one the network's loss
-   prefers, then every choice is checked again on the complete formula: sin, x^2, exp;
+   prefers, then every choice is checked again on the complete formula: sin, x^2, exp
+   (these trials train the whole network: the RMSE is at machine precision already);
 5. retrain the affine parameters (a, b, c, d) of the symbolic edges after `balance`
    (every hidden node rescaled to mean 0, std 1: the same function, well-scaled
-   constants): the RMSE falls to machine precision; then the mean and std of step 0 go
-   into the last layer's c and d (`unstandardise`), so the formula is f itself;
+   constants), then put the mean and std of step 0 into the last layer's c and d
+   (`unstandardise`), so the formula is f itself;
 
 then it prints the formula, 1.0*exp(1.0*x_2**2 + 1.0*sin(3.1416*x_1)), and writes three
 figures into `out`: the trained network, the pruned one and the symbolic one.
@@ -27,7 +28,7 @@ second pruning, and the penalty is the paper's, on standardised labels. Steps 0,
 choice by loss) and 5 (`balance`) are kan_np's: `benchmarks/paper/composed.py` runs this
 recipe on eight composed functions g(f1(x) + f2(y)) and three seeds, and its docstring
 gives what each of them is for. With `fast=True` every stage runs with a few steps (for
-tests); the numbers are then far from machine precision. The seed is the model's: the
+tests); the numbers may then be far from machine precision. The seed is the model's: the
 path a sparsified network takes depends on where it starts.
 """
 
