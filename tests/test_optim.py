@@ -267,3 +267,24 @@ def test_lbfgs_rejects_bad_theta_and_gradient_shape():
         lbfgs(lambda t: (0.0, np.zeros(3)), np.zeros(2))
     with pytest.raises(TypeError, match="fun must be callable"):
         lbfgs(None, np.zeros(2))
+
+
+def test_adam_updates_large_arrays_in_pieces_with_the_same_numbers():
+    rng = np.random.default_rng(5)
+    big = rng.normal(size=(3, SMALL + 77))  # (3, SMALL + 77): pieces, and a ragged last one
+    strided = rng.normal(size=(SMALL + 5, 2)).T  # (2, SMALL + 5) not C-contiguous
+    params = [big.copy(), strided.copy().T.copy().T]  # the second keeps its strides
+    opt = Adam(params, lr=1e-2)
+    expected = [(p.copy(), np.zeros_like(p), np.zeros_like(p)) for p in (big, strided)]
+    for t in (1, 2, 3):
+        grads = [rng.normal(size=big.shape), rng.normal(size=strided.shape)]
+        opt.step(grads)
+        expected = [
+            adam_update(p, g, m, v, t, 1e-2, 0.9, 0.999, 1e-8)
+            for (p, m, v), g in zip(expected, grads, strict=True)
+        ]
+    for param, (p, m, v), m_opt, v_opt in zip(params, expected, opt.m, opt.v, strict=True):
+        np.testing.assert_array_equal(param, p)
+        np.testing.assert_array_equal(m_opt, m)
+        np.testing.assert_array_equal(v_opt, v)
+    assert not params[1].flags.c_contiguous  # updated in place through the other path
