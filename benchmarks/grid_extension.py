@@ -19,12 +19,14 @@ the totals and the load average before and after. BLAS runs on one thread (threa
 unless --threads says otherwise. --pykan PYTHON runs `pykan_runner.py` with that Python (it
 needs torch and pykan 0.2.8, see benchmarks/pykan/README.md) on the same data and steps in
 the same run, and prints its columns beside ours. --history 10,20,50,100 repeats kan_np's
-schedule with each L-BFGS memory (fit's option `lbfgs_history`). --figure PATH
+schedule with each L-BFGS memory (fit's option `lbfgs_history`), --seeds 0,1,2 with each
+seed of the model's initial parameters (how much the end points depend on the start). --figure PATH
 draws the staircase with figures/chapter05.py. Import time is not counted.
 """
 
 import argparse
 import importlib.util
+import itertools
 import json
 import pathlib
 import statistics
@@ -50,9 +52,9 @@ GRIDS = (3, 5, 10, 20)
 DATA_KEYS = ("train_input", "train_label", "test_input", "test_label")
 
 
-def schedule(ds, steps, memory, width=(2, 5, 1)):
+def schedule(ds, steps, memory, seed=0, width=(2, 5, 1)):
     """One run: the stages as dicts {G, history, train_rmse, test_rmse, wall, cpu}."""
-    model = KAN(list(width), grid=GRIDS[0], k=3, seed=0)
+    model = KAN(list(width), grid=GRIDS[0], k=3, seed=seed)
     stages = []
     for G, n in zip(GRIDS, steps, strict=True):
         start = clock()
@@ -127,6 +129,8 @@ def main(argv=None):
     parser.add_argument("--figure", default="", help="write the staircase PNG here")
     help_history = "L-BFGS memories to compare, e.g. 10,20,50,100 (default: fit's)"
     parser.add_argument("--history", default="", help=help_history)
+    help_seeds = "kan_np's model seeds, e.g. 0,1,2 (default 0; pykan always runs seed 0)"
+    parser.add_argument("--seeds", default="0", help=help_seeds)
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
     steps = steps * len(GRIDS) if len(steps) == 1 else steps
@@ -137,9 +141,10 @@ def main(argv=None):
     theirs = run_pykan(args.pykan, ds, steps, args.pykan_repeat) if args.pykan else None
     limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
     default = kan_np.training.LBFGS_HISTORY  # fit's default lbfgs_history
-    for history in [int(h) for h in args.history.split(",") if h] or [default]:
-        ours = medians([schedule(ds, steps, history) for _ in range(args.repeat)])
-        print(f"kan_np, L-BFGS memory {history}: median of {args.repeat} runs" + (
+    histories = [int(h) for h in args.history.split(",") if h] or [default]
+    for seed, history in itertools.product([int(x) for x in args.seeds.split(",")], histories):
+        ours = medians([schedule(ds, steps, history, seed) for _ in range(args.repeat)])
+        print(f"kan_np, seed {seed}, L-BFGS memory {history}: median of {args.repeat} runs" + (
               f"; pykan 0.2.8 (memory 10): median of {args.pykan_repeat}, one torch thread"
               if theirs else ""))  # fmt: skip
         print_table(steps, ours, theirs)
