@@ -135,7 +135,7 @@ def draw(results, path):
         ax.text(res["n_train"], 0.98, " N = n_train", transform=ax.get_xaxis_transform(),
                 fontsize=7, va="top", color="0.4")  # fmt: skip
         low = np.nanmin(np.concatenate([test, inside, median]))
-        ax.set_ylim(max(1e-12, low / 3), None)
+        ax.set_ylim(max(1e-16, low / 3), None)  # down to float64 rounding: xy is exact
         ax.set(xlabel="parameters N", ylabel="test error",
                title=f"{LABELS[res['name']]}, KAN {res['shape']}")  # fmt: skip
         ax.title.set_fontsize(8)
