@@ -20,7 +20,9 @@ unless --threads says otherwise. --pykan PYTHON runs `pykan_runner.py` with that
 needs torch and pykan 0.2.8, see benchmarks/pykan/README.md) on the same data and steps in
 the same run, and prints its columns beside ours. --history 10,20,50,100 repeats kan_np's
 schedule with each L-BFGS memory (fit's option `lbfgs_history`), --seeds 0,1,2 with each
-seed of the model's initial parameters (how much the end points depend on the start). --figure PATH
+seed of the model's initial parameters (how much the end points depend on the start), and
+--memory reset,keep with each of fit's `lbfgs_memory` (pykan keeps L-BFGS's pairs across
+grid updates; fit's default starts afresh). --figure PATH
 draws the staircase with figures/chapter05.py. Import time is not counted.
 """
 
@@ -52,7 +54,7 @@ GRIDS = (3, 5, 10, 20)
 DATA_KEYS = ("train_input", "train_label", "test_input", "test_label")
 
 
-def schedule(ds, steps, memory, seed=0, width=(2, 5, 1)):
+def schedule(ds, steps, memory, seed=0, carry="reset", width=(2, 5, 1)):
     """One run: the stages as dicts {G, history, train_rmse, test_rmse, wall, cpu}."""
     model = KAN(list(width), grid=GRIDS[0], k=3, seed=seed)
     stages = []
@@ -60,7 +62,8 @@ def schedule(ds, steps, memory, seed=0, width=(2, 5, 1)):
         start = clock()
         if G != GRIDS[0]:
             model = model.refine(G)  # on the training inputs of the last fit
-        history = model.fit(ds, opt="lbfgs", steps=n, progress=False, lbfgs_history=memory)
+        history = model.fit(ds, opt="lbfgs", steps=n, progress=False, lbfgs_history=memory,
+                            lbfgs_memory=carry)  # fmt: skip
         wall, cpu = elapsed(start)
         rmse = {"train_rmse": history["train_rmse"][-1], "test_rmse": history["test_rmse"][-1]}
         stages.append({"G": G, "history": history, **rmse, "wall": wall, "cpu": cpu})
@@ -131,6 +134,8 @@ def main(argv=None):
     parser.add_argument("--history", default="", help=help_history)
     help_seeds = "kan_np's model seeds, e.g. 0,1,2 (default 0; pykan always runs seed 0)"
     parser.add_argument("--seeds", default="0", help=help_seeds)
+    help_memory = "fit's lbfgs_memory values to compare, e.g. reset,keep (default: reset)"
+    parser.add_argument("--memory", default="reset", help=help_memory)
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
     steps = steps * len(GRIDS) if len(steps) == 1 else steps
@@ -142,9 +147,12 @@ def main(argv=None):
     limits = threadpool_limits(args.threads, "blas") if args.threads > 0 else None
     default = kan_np.training.LBFGS_HISTORY  # fit's default lbfgs_history
     histories = [int(h) for h in args.history.split(",") if h] or [default]
-    for seed, history in itertools.product([int(x) for x in args.seeds.split(",")], histories):
-        ours = medians([schedule(ds, steps, history, seed) for _ in range(args.repeat)])
-        print(f"kan_np, seed {seed}, L-BFGS memory {history}: median of {args.repeat} runs" + (
+    seeds, carries = [int(x) for x in args.seeds.split(",")], args.memory.split(",")
+    for seed, carry, history in itertools.product(seeds, carries, histories):
+        runs = [schedule(ds, steps, history, seed, carry) for _ in range(args.repeat)]
+        ours = medians(runs)
+        print(f"kan_np, seed {seed}, L-BFGS memory {history} ({carry} at grid updates): "
+              f"median of {args.repeat} runs" + (
               f"; pykan 0.2.8 (memory 10): median of {args.pykan_repeat}, one torch thread"
               if theirs else ""))  # fmt: skip
         print_table(steps, ours, theirs)

@@ -87,12 +87,13 @@ class Pairs:
     copied back to row 0 (once every m // 4 pairs).
 
     Attributes:
+        m, P: the pairs kept at most, and the length of each vector.
         n: pairs held (0 after `clear`); at most m.
         gamma: s^T y / y^T y of the newest pair (H_0 = gamma I).
     """
 
     def __init__(self, m, P):
-        self.m = m
+        self.m, self.P = m, P
         rows = m + max(1, m // 4)
         self._S, self._Y = np.empty((rows, P)), np.empty((rows, P))  # (rows, P) each
         self._R = np.zeros((rows, rows))  # (rows, rows) R of the window, zero below the diagonal
@@ -232,8 +233,11 @@ def _cubic_minimiser(lo, hi):
     return 0.5 * (a + b)
 
 
-def minimize(f, theta, maxiter, history_size, tol, callback=None):
+def minimize(f, theta, maxiter, history_size, tol, callback=None, pairs=None):
     """Algorithm 7.5: up to `maxiter` L-BFGS iterations from theta (see `optim.lbfgs`).
+
+    `pairs`: the memory to start from and to fill (a `Pairs` for theta's size), e.g. the
+    one an earlier call left; default a new, empty one of `history_size` pairs.
 
     Stops when max |g| <= tol, when an iteration's relative decrease
     (f_k - f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) is <= tol, when the line search fails twice
@@ -244,7 +248,7 @@ def minimize(f, theta, maxiter, history_size, tol, callback=None):
         (theta, loss, grad, iterations, message) at the last iterate.
     """
     loss, grad = f(theta)
-    pairs = Pairs(history_size, theta.size)
+    pairs = Pairs(history_size, theta.size) if pairs is None else pairs
     nit, message = 0, "maximum number of iterations reached"
     while nit < maxiter:
         if np.max(np.abs(grad)) <= tol:

@@ -253,7 +253,9 @@ class LbfgsResult(NamedTuple):
     nonfinite: bool  # fun returned NaN or inf at least once
 
 
-def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, tracker=None):
+def lbfgs(
+    fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, tracker=None, memory=None
+):
     r"""Minimise fun(theta) with L-BFGS (`kan_np.lbfgs`) using the analytic gradient.
 
     L-BFGS keeps the last m = `history_size` pairs (s_j, y_j) = (theta change, gradient
@@ -287,6 +289,9 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
         history_size: number of (s, y) pairs kept, int >= 1.
         tol: gradient and relative-decrease tolerance, >= 0 (see above).
         tracker: optional `LbfgsTracker`; reset, then filled while running.
+        memory: optional `lbfgs.Pairs` for P parameters to start from and to fill (the
+            pairs an earlier call left, used as they are; history_size is then its own);
+            default: a new, empty memory.
 
     Returns:
         LbfgsResult; x is the best finite point seen, not the last trial point.
@@ -299,10 +304,12 @@ def lbfgs(fun, theta0, maxiter=20, callback=None, history_size=10, tol=0.0, trac
     tol = checks.as_nonneg_float(tol, "tol")
     if not callable(fun):
         raise TypeError(f"fun must be callable theta -> (loss, grad); got {type(fun).__name__}")
+    if memory is not None and not (isinstance(memory, algorithm.Pairs) and memory.P == theta0.size):
+        raise TypeError(f"memory must be an lbfgs.Pairs for {theta0.size} parameters")
     tracker = LbfgsTracker() if tracker is None else tracker
     tracker.reset()  # "best" must mean best in this call: P may differ from the last one
     *_, nit, message = algorithm.minimize(
-        tracker.wrap(fun), theta0, maxiter, history_size, tol, callback
+        tracker.wrap(fun), theta0, maxiter, history_size, tol, callback, memory
     )
     nonfinite = tracker.n_nonfinite > 0
     if tracker.best_theta is None:  # not one finite loss: hand back the start unchanged

@@ -25,7 +25,8 @@ Steps. One Adam step is one update. One L-BFGS step is 20 L-BFGS iterations, the
 one step of pykan's torch LBFGS (max_iter=20): 50 steps here are pykan's 50 steps. Like
 torch's LBFGS, the curvature memory is kept from step to step: the steps between two grid
 updates are one `optim.lbfgs` call, recorded every 20 iterations. A grid update changes
-what every coefficient means, so a new call starts after it (pykan keeps the old memory).
+what every coefficient means, so by default the next call starts with an empty memory;
+`lbfgs_memory="keep"` carries the pairs over, as pykan does (the README compares them).
 kan_np keeps 100 (s, y) pairs by default where pykan keeps 10 (option `lbfgs_history`;
 `benchmarks/grid_extension.py --history 10,20,50,100` compares them on the grid-extension
 schedule).
@@ -35,19 +36,17 @@ coefficients, but they re-adapt within about 1 / (1 - beta) steps.
 
 import contextlib
 import math
-import sys
 import time
 import warnings
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from kan_np import allocator, checks, fit_options, losses, optim
 from kan_np.datasets import Batches
+from kan_np.fit_run import Diverged, Run, finite_or_inf
 from kan_np.flat import TrainedArrays
+from kan_np.lbfgs import Pairs
 
-HISTORY_KEYS = ("loss", "reg", "train_rmse", "test_rmse", "seconds")
-CLASSIFY_KEYS = ("loss", "reg", "train_loss", "test_loss", "train_acc", "test_acc", "seconds")
 LBFGS_ITERATIONS = 20  # L-BFGS iterations per step, pykan's max_iter
 # Measured (benchmarks/grid_extension.py --history 10,20,50,100, and --steps 200 --history
 # 100,10): 100 pairs is the most accurate at every stage of both schedules; since the L-BFGS
@@ -77,6 +76,7 @@ def fit(
     loss="mse",
     train=None,
     lbfgs_history=LBFGS_HISTORY,
+    lbfgs_memory="reset",
     **reg_options,
 ):
     r"""Train `model` in place on `dataset` and return the history of every step.
@@ -128,7 +128,10 @@ def fit(
             sums round differently) and avoids threaded BLAS on small matrices, which
             spins idle cores on a busy machine.
         lbfgs_history: the (s, y) pairs L-BFGS keeps, int >= 1 (pykan: 10); fewer above
-            50,000 parameters (they take 2 m P numbers).
+            50,000 parameters (they take 2.5 m P numbers).
+        lbfgs_memory: "reset" (default) starts L-BFGS's memory afresh after every grid
+            update; "keep" carries the pairs over, as pykan's torch LBFGS does (module
+            docstring).
 
     Returns:
         history: dict of lists, one entry per recorded step (keys: module docstring).
@@ -148,6 +151,7 @@ def fit(
     opt, lr = fit_options.check_opt_lr(opt, lr)
     steps = checks.as_int(steps, "steps", 0)
     lbfgs_history = checks.as_int(lbfgs_history, "lbfgs_history", 1)
+    keep = checks.as_choice(lbfgs_memory, "lbfgs_memory", ("reset", "keep")) == "keep"
     lamb = checks.as_nonneg_float(lamb, "lamb")
     grid_steps = fit_options.grid_schedule(update_grid, grid_update_num, stop_grid_update_step)
     grid_options = checks.as_grid_options(grid_eps, grid_margin, "grid_margin")
@@ -162,10 +166,10 @@ def fit(
     model.train_input = data["train_input"].copy()  # the model's own, not the caller's array
     model.input_names = names or getattr(model, "input_names", None)  # a DataFrame's columns
     loss_options = {"lamb": lamb, "reg_metric": reg_metric, "loss": loss, **reg_options}
-    run = _Run(model, data, steps, lamb, progress, callback, opt, loss)
+    run = Run(model, data, steps, lamb, progress, callback, opt, loss)
     run.trainable = trainable
     try:
-        # NaN/inf are detected and reported by `_Run.record`; NumPy's own overflow warnings
+        # NaN/inf are detected and reported by `fit_run.Run.record`; NumPy's own overflow warnings
         # on the way there would only repeat that, once per array.
         # allocator.retained: freed memory is reused, not faulted in again (see there)
         errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
@@ -173,8 +177,9 @@ def fit(
             if opt == "adam":
                 _train_adam(run, batches, grid_steps, grid_options, loss_options, lr)
             else:
-                _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, lbfgs_history)
-    except _Diverged as err:
+                memory = (lbfgs_history, keep)
+                _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, memory)
+    except Diverged as err:
         model.restore(run.last_good)
         kept = "of the last one" if run.steps_done else "it had before fit"
         message = (
@@ -219,16 +224,20 @@ def _train_adam(run, batches, grid_steps, grid_options, loss_options, lr):
         terms = model.loss_terms(x, y, check=False, **loss_options)
         flat = run.trainable.grads(terms.grads)
         if not (math.isfinite(terms.total) and all(np.isfinite(g).all() for g in flat)):
-            raise _Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
+            raise Diverged(f"step {step}: the loss or its gradient is NaN or infinite.")
         adam.step(flat)
         if run.record(terms):  # measured before the update: train_rmse is not known
             return
 
 
-def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, lbfgs_history):
+def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, memory):
     """L-BFGS: one `optim.lbfgs` call per run of steps between grid updates (module
-    docstring), or per step with minibatches (each call keeps its batch)."""
+    docstring), or per step with minibatches (each call keeps its batch). memory:
+    (lbfgs_history, keep); with keep every call continues from the last one's pairs."""
     model = run.model
+    lbfgs_history, keep = memory
+    P = run.trainable.get_flat().size
+    pairs = Pairs(_history_size(lbfgs_history, P), P) if keep else None
     step = 0
     while step < run.steps:
         run.started = time.perf_counter()  # the step's clock
@@ -238,12 +247,17 @@ def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, lbfgs_his
         later = [s for s in grid_steps if s > step] + [run.steps]
         n_steps = 1 if batches.minibatch else min(later) - step
         x, y = batches.draw()
-        if _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
+        if _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history, pairs):
             return
         step = run.steps_done
 
 
-def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
+def _history_size(lbfgs_history, P):
+    """The pairs to keep: lbfgs_history, fewer for large P (the memory holds 2.5 m P)."""
+    return min(lbfgs_history, max(10, 5 * 10**6 // P))
+
+
+def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history, pairs=None):
     """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call; True to stop."""
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
@@ -254,7 +268,7 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
         run.trainable.set_flat(theta)
         terms = model.loss_terms(x, y, check=False, **loss_options)
         entry = (theta.copy(), terms)
-        best = min(seen[:1] + [entry], key=lambda point: _finite_or_inf(point[1].total))
+        best = min(seen[:1] + [entry], key=lambda point: finite_or_inf(point[1].total))
         seen[:] = [best, *seen[1:][-3:], entry]
         return terms
 
@@ -282,107 +296,22 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history):
             run.started = time.perf_counter()  # the step's clock
 
     theta = run.trainable.get_flat()  # (P,) the trained arrays only
-    history_size = min(lbfgs_history, max(10, 5 * 10**6 // theta.size))  # memory 2.5 m P
     run.tracker = optim.LbfgsTracker()  # so that Ctrl-C can keep the best point seen
     result = optim.lbfgs(
         objective,
         theta,
         maxiter=LBFGS_ITERATIONS * n_steps,
         callback=after_iteration,
-        history_size=history_size,
+        history_size=_history_size(lbfgs_history, theta.size),
         tracker=run.tracker,
+        memory=pairs,
     )
     if run.tracker.best_theta is None:
-        raise _Diverged("L-BFGS found no point with a finite loss.")
+        raise Diverged("L-BFGS found no point with a finite loss.")
     run.trainable.set_flat(result.x)  # the best point evaluated, not the last trial point
     if not done["stop"] and done["steps"] < n_steps:  # stopped early: record the partial step
         done["stop"] = run.record(terms_at(result.x), x)
     return done["stop"]
-
-
-class _Run:
-    """The state of one `fit`: history, progress bar, last good parameters, callback."""
-
-    def __init__(self, model, data, steps, lamb, progress, callback, opt, loss="mse"):
-        self.model, self.data, self.steps = model, data, steps
-        self.lamb, self.callback, self.loss = lamb, callback, loss
-        self.keys = HISTORY_KEYS if loss == "mse" else CLASSIFY_KEYS
-        self.history = {key: [] for key in self.keys}
-        self.bar = tqdm(
-            total=steps,
-            disable=not progress,
-            file=sys.stderr,
-            unit="step",
-            desc=f"fit {opt}",
-            dynamic_ncols=True,
-        )
-        self.last_good = model.snapshot()  # parameters and grids of the last recorded step
-        self.tracker = None  # the running L-BFGS call's tracker, for Ctrl-C
-        self.started = time.perf_counter()
-        self.same = data["test_input"] is data["train_input"]  # a tuple (x, y): test = train
-        parts = [data["train_input"]] + ([] if self.same else [data["test_input"]])
-        self.stacked = np.concatenate(parts)  # (N [+ N_test], n_0), one forward per step
-
-    def evaluate(self, train_rmse=None):
-        """(train RMSE, test RMSE) at the current parameters, by forward passes only; for a
-        classification loss ((loss, accuracy) on train, the same on test).
-
-        A train_rmse already known is not recomputed. Otherwise train and test inputs go
-        through one forward pass together: much of a small forward is fixed per-call work.
-        """
-        d, n = self.data, self.data["train_input"].shape[0]
-        if self.loss != "mse":
-            pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
-            train = self.metrics(pred[:n], d["train_label"])
-            return train, train if self.same else self.metrics(pred[n:], d["test_label"])
-        if train_rmse is None:
-            pred = _predict(self.model, self.stacked)  # (N [+ N_test], n_L)
-            train_rmse, test_pred = _rmse_of(pred[:n], d["train_label"]), pred[n:]
-        else:
-            test_pred = None if self.same else _predict(self.model, d["test_input"])
-        return train_rmse, train_rmse if self.same else _rmse_of(test_pred, d["test_label"])
-
-    def metrics(self, pred, y):
-        """(data loss, accuracy) of a classification loss."""
-        return losses.PAIRS[self.loss][0](pred, y), losses.accuracy(self.loss, pred, y)
-
-    @property
-    def steps_done(self):
-        """The number of recorded steps."""
-        return len(self.history["loss"])
-
-    def record(self, terms, x=None):
-        """Append one step to the history (the model holds its parameters); True to stop.
-
-        terms: the step's `network.Loss` on its batch. x: that batch, when terms were taken
-        at the model's current parameters (then a full batch gives train_rmse for free).
-        """
-        loss, mse = terms.total, self.loss == "mse"
-        known = math.sqrt(terms.data) if mse and x is self.data["train_input"] else None
-        train, test = self.evaluate(known)  # RMSEs, or (loss, accuracy) pairs
-        train_rmse, test_rmse = (train, test) if mse else (train[0], test[0])
-        reg = terms.penalty if self.lamb > 0 else math.nan
-        checked = (loss, train_rmse, test_rmse) + ((reg,) if self.lamb > 0 else ())
-        if not all(math.isfinite(value) for value in checked):
-            raise _Diverged(
-                f"step {self.steps_done}: a value became NaN or infinite (loss "
-                f"{loss:.3g}, train RMSE {train_rmse:.3g}, test RMSE "
-                f"{test_rmse:.3g})."
-            )
-        metrics = (train, test) if mse else (train[0], test[0], train[1], test[1])
-        values = (loss, reg, *metrics, time.perf_counter() - self.started)
-        for key, value in zip(self.keys, values, strict=True):
-            self.history[key].append(value)
-        self.last_good = self.model.snapshot()
-        names = ("train_rmse", "test_rmse") if mse else ("train_loss", "test_loss")
-        self.bar.set_postfix_str(_summary(train_rmse, test_rmse, reg, names), refresh=False)
-        self.bar.update(1)
-        step = self.steps_done - 1
-        return self.callback is not None and bool(self.callback(step, self.model, self.history))
-
-
-class _Diverged(Exception):
-    """Raised inside the loop when a loss, gradient or RMSE is NaN or infinite."""
 
 
 def _update_grid(model, x, grid_options):
@@ -390,25 +319,4 @@ def _update_grid(model, x, grid_options):
     try:
         model.update_grid(x, *grid_options)
     except (np.linalg.LinAlgError, ValueError) as err:  # non-finite layer inputs
-        raise _Diverged(f"the grid update failed ({err}).") from None
-
-
-def _predict(model, x):
-    """KAN(x) without input checks (fit checked the data once): (N, n_0) -> (N, n_L)."""
-    return model.forward(x, check=False)
-
-
-def _rmse_of(pred, y):
-    """sqrt(mean((pred - y)^2)) of predictions (N, n_L) and labels (N, n_L)."""
-    return math.sqrt(float(np.mean((pred - y) ** 2)))
-
-
-def _finite_or_inf(value):
-    """value, or inf when it is NaN or infinite (so that min() finds the best finite one)."""
-    return value if math.isfinite(value) else math.inf
-
-
-def _summary(train, test, reg, names=("train_rmse", "test_rmse")):
-    """The text after the progress bar."""
-    text = f"{names[0]} {train:.2e} | {names[1]} {test:.2e}"
-    return text if math.isnan(reg) else f"{text} | reg {reg:.2e}"
+        raise Diverged(f"the grid update failed ({err}).") from None

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kan_np.lbfgs import Pairs
 from kan_np.optim import SMALL, Adam, LbfgsTracker, adam_update, lbfgs
 
 
@@ -288,3 +289,21 @@ def test_adam_updates_large_arrays_in_pieces_with_the_same_numbers():
         np.testing.assert_array_equal(m_opt, m)
         np.testing.assert_array_equal(v_opt, v)
     assert not params[1].flags.c_contiguous  # updated in place through the other path
+
+
+def test_lbfgs_memory_continues_where_the_last_call_stopped():
+    # Two calls of 5 iterations sharing one memory walk the same path as one call of 10.
+    start = np.array([-1.2, 1.0])
+    whole = lbfgs(rosenbrock, start, maxiter=10, history_size=4)
+    memory = Pairs(4, 2)
+    first = lbfgs(rosenbrock, start, maxiter=5, memory=memory)
+    assert memory.n > 0
+    second = lbfgs(rosenbrock, first.x, maxiter=5, memory=memory)
+    np.testing.assert_array_equal(second.x, whole.x)
+
+
+def test_lbfgs_rejects_a_memory_of_another_size():
+    with pytest.raises(TypeError, match="memory must be an lbfgs.Pairs for 2 parameters"):
+        lbfgs(rosenbrock, np.zeros(2), memory=Pairs(3, 5))
+    with pytest.raises(TypeError, match="memory must be an lbfgs.Pairs"):
+        lbfgs(rosenbrock, np.zeros(2), memory=[])
