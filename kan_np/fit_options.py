@@ -14,7 +14,8 @@ from kan_np.datasets import validate_dataset
 ADAM_LR = 1e-2  # default Adam step size
 FIT_OPTIONS = tuple(
     "opt steps lr batch lamb reg_metric update_grid grid_update_num stop_grid_update_step "
-    "grid_eps grid_margin seed progress callback blas_threads loss train lbfgs_history".split()
+    "grid_eps grid_margin seed progress callback blas_threads loss train lbfgs_history "
+    "lbfgs_memory".split()
 )
 
 
