@@ -233,11 +233,12 @@ def _train_adam(run, batches, grid_steps, grid_options, loss_options, lr):
 def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, memory):
     """L-BFGS: one `optim.lbfgs` call per run of steps between grid updates (module
     docstring), or per step with minibatches (each call keeps its batch). memory:
-    (lbfgs_history, keep); with keep every call continues from the last one's pairs."""
+    (lbfgs_history, keep); each call starts from the pairs the last one left if keep,
+    else with none."""
     model = run.model
     lbfgs_history, keep = memory
     P = run.trainable.get_flat().size
-    pairs = Pairs(_history_size(lbfgs_history, P), P) if keep else None
+    pairs = Pairs(min(lbfgs_history, max(10, 5 * 10**6 // P)), P)  # memory 2.5 m P
     step = 0
     while step < run.steps:
         run.started = time.perf_counter()  # the step's clock
@@ -247,18 +248,16 @@ def _train_lbfgs(run, batches, grid_steps, grid_options, loss_options, memory):
         later = [s for s in grid_steps if s > step] + [run.steps]
         n_steps = 1 if batches.minibatch else min(later) - step
         x, y = batches.draw()
-        if _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history, pairs):
+        if not keep:
+            pairs.clear()
+        if _lbfgs_steps(run, x, y, n_steps, loss_options, pairs):
             return
         step = run.steps_done
 
 
-def _history_size(lbfgs_history, P):
-    """The pairs to keep: lbfgs_history, fewer for large P (the memory holds 2.5 m P)."""
-    return min(lbfgs_history, max(10, 5 * 10**6 // P))
-
-
-def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history, pairs=None):
-    """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call; True to stop."""
+def _lbfgs_steps(run, x, y, n_steps, loss_options, pairs):
+    """Up to n_steps L-BFGS steps on one batch in one `optim.lbfgs` call, continuing
+    from `pairs` (an `lbfgs.Pairs`, filled in place); True to stop."""
     model = run.model
     done = {"iterations": 0, "steps": 0, "stop": False}
     seen = []  # (theta, Loss) of the last evaluations and of the best: L-BFGS reports those
@@ -302,9 +301,8 @@ def _lbfgs_steps(run, x, y, n_steps, loss_options, lbfgs_history, pairs=None):
         theta,
         maxiter=LBFGS_ITERATIONS * n_steps,
         callback=after_iteration,
-        history_size=_history_size(lbfgs_history, theta.size),
         tracker=run.tracker,
-        memory=pairs,
+        memory=pairs,  # its own history size
     )
     if run.tracker.best_theta is None:
         raise Diverged("L-BFGS found no point with a finite loss.")

@@ -175,19 +175,18 @@ def test_lbfgs_runs_one_call_between_grid_updates(ds2, monkeypatch):
 
 @pytest.mark.parametrize("option, carried", [("reset", False), ("keep", True)])
 def test_lbfgs_memory_option_carries_the_pairs_over_grid_updates(ds2, monkeypatch, option, carried):
-    held = []  # pairs held when each call starts, and the memory object passed
+    held = []  # pairs held when each call starts, and the memory passed
     original = optim.lbfgs
 
     def spy(fun, theta0, memory=None, **kwargs):
-        held.append((0 if memory is None else memory.n, memory))
+        held.append((memory.n, memory))
         return original(fun, theta0, memory=memory, **kwargs)
 
     monkeypatch.setattr(optim, "lbfgs", spy)
     KAN([2, 3, 1], grid=3, seed=0).fit(ds2, steps=12, lbfgs_memory=option, progress=False)
     assert len(held) == 3  # grid updates at steps 0, 5 and 10
     assert [n > 0 for n, _ in held] == [False, carried, carried]
-    memories = {id(memory) for _, memory in held}  # one shared Pairs, or None every time
-    assert len(memories) == 1 and (held[0][1] is not None) == carried
+    assert len({id(memory) for _, memory in held}) == 1  # one Pairs per fit, cleared or not
 
 
 def test_lbfgs_memory_must_be_reset_or_keep(ds2):
