@@ -63,11 +63,8 @@ def run_seed(ds, seed, args):
               progress=False)  # fmt: skip
     trained = rmse(model, ds, mean, std)
     scores = pruning.node_scores(model)[1]  # hidden layer, on the training inputs
-    pruned = pruning.prune(model)
-    if args.rounds == 2:  # the walk-through's second round (kan_np.demo.sparsify)
-        pruned.fit(train, opt="lbfgs", steps=demo.FULL["steps_again"], lamb=args.lamb,
-                   reg_metric="paper", progress=False)  # fmt: skip
-        pruned = pruning.prune(pruned)
+    plan = demo.FULL | {"lamb": args.lamb, "rounds": args.rounds}  # later rounds: demo's
+    pruned = demo.sparsify(pruning.prune(model), train, plan, first=1)
     before = rmse(pruned, ds, mean, std)
     pruned.fit(train, opt="lbfgs", steps=args.retrain_steps, progress=False)
     after = rmse(pruned, ds, mean, std)
